@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { alertSchema } from './alert.js';
+import { idSchema } from './ids.js';
+import { telemetrySampleSchema } from './telemetry.js';
+
+/** A pump as the server sees it: identity, newest sample, liveness and its open alerts. */
+export const pumpViewSchema = z.object({
+  pumpId: idSchema,
+  hubId: idSchema,
+  latest: telemetrySampleSchema.nullable(),
+  /** False when the pump has sent nothing for longer than its offline timeout, or its hub is offline. */
+  online: z.boolean(),
+  /** Server time (epoch ms) of the last valid sample. */
+  lastSeen: z.number().int().nonnegative().nullable(),
+  hubOnline: z.boolean(),
+  /** Alerts of this pump that are not resolved, worst first. */
+  alerts: z.array(alertSchema),
+});
+export type PumpView = z.infer<typeof pumpViewSchema>;

@@ -1,0 +1,36 @@
+import { isValidId } from './ids.js';
+
+export const DEFAULT_TOPIC_PREFIX = 'pumpwatch/v1';
+
+export function hubStatusTopic(prefix: string, hubId: string): string {
+  return `${prefix}/hubs/${hubId}/status`;
+}
+
+export function telemetryTopic(prefix: string, hubId: string, pumpId: string): string {
+  return `${prefix}/hubs/${hubId}/pumps/${pumpId}/telemetry`;
+}
+
+/** Subscriptions a server needs: every hub's status and every pump's telemetry. */
+export function serverSubscriptions(prefix: string): string[] {
+  return [`${prefix}/hubs/+/status`, `${prefix}/hubs/+/pumps/+/telemetry`];
+}
+
+export type ParsedTopic =
+  | { kind: 'hubStatus'; hubId: string }
+  | { kind: 'telemetry'; hubId: string; pumpId: string }
+  | { kind: 'unknown' };
+
+/** Splits a topic under `prefix`; anything else, including ids that break the id pattern, is unknown. */
+export function parseTopic(prefix: string, topic: string): ParsedTopic {
+  if (!topic.startsWith(`${prefix}/`)) return { kind: 'unknown' };
+  const parts = topic.slice(prefix.length + 1).split('/');
+  if (parts[0] !== 'hubs') return { kind: 'unknown' };
+  const hubId = parts[1];
+  if (hubId === undefined || !isValidId(hubId)) return { kind: 'unknown' };
+  if (parts.length === 3 && parts[2] === 'status') return { kind: 'hubStatus', hubId };
+  const pumpId = parts[3];
+  if (parts.length === 5 && parts[2] === 'pumps' && parts[4] === 'telemetry' && pumpId && isValidId(pumpId)) {
+    return { kind: 'telemetry', hubId, pumpId };
+  }
+  return { kind: 'unknown' };
+}

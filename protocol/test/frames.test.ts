@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ackBodySchema, alertSchema, serverFrameSchema } from '../src/index.js';
+
+const alert = {
+  id: 'a1',
+  hubId: 'hub-1',
+  pumpId: 'pump-1',
+  rule: 'occlusion_downstream',
+  priority: 'high',
+  status: 'active',
+  raisedAt: 1,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  resolvedAt: null,
+  message: 'Downstream occlusion',
+  details: { pressure_mmHg: 310 },
+  latched: false,
+  snoozedUntil: null,
+  escalationLevel: 0,
+  escalatedAt: null,
+};
+
+describe('alert and WebSocket frames', () => {
+  it('parses an alert frame', () => {
+    expect(serverFrameSchema.parse({ type: 'alert', alert })).toEqual({ type: 'alert', alert });
+  });
+
+  it('rejects an alert with an unknown rule or priority', () => {
+    expect(alertSchema.safeParse({ ...alert, rule: 'made_up' }).success).toBe(false);
+    expect(alertSchema.safeParse({ ...alert, priority: 'urgent' }).success).toBe(false);
+  });
+
+  it('rejects a frame of unknown type', () => {
+    expect(serverFrameSchema.safeParse({ type: 'gossip' }).success).toBe(false);
+  });
+
+  it('parses a snapshot', () => {
+    const frame = serverFrameSchema.parse({ type: 'snapshot', pumps: [], alerts: [alert] });
+    expect(frame.type).toBe('snapshot');
+  });
+
+  it('requires a non-empty name to acknowledge', () => {
+    expect(ackBodySchema.safeParse({ by: 'Nurse Joy' }).success).toBe(true);
+    expect(ackBodySchema.safeParse({ by: '   ' }).success).toBe(false);
+    expect(ackBodySchema.safeParse({}).success).toBe(false);
+  });
+});
