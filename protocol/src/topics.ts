@@ -10,9 +10,12 @@ export function telemetryTopic(prefix: string, hubId: string, pumpId: string): s
   return `${prefix}/hubs/${hubId}/pumps/${pumpId}/telemetry`;
 }
 
-/** Subscriptions a server needs: every hub's status and every pump's telemetry. */
+/**
+ * What the server subscribes to: everything under the prefix, so a message on a topic it does not know
+ * is seen, counted and logged as `unknown_topic` rather than vanishing unnoticed.
+ */
 export function serverSubscriptions(prefix: string): string[] {
-  return [`${prefix}/hubs/+/status`, `${prefix}/hubs/+/pumps/+/telemetry`];
+  return [`${prefix}/#`];
 }
 
 export type ParsedTopic =

@@ -1,0 +1,51 @@
+import {
+  type HubStatus,
+  hubStatusSchema,
+  type IngestRejectReason,
+  MAX_PAYLOAD_BYTES,
+  parseTopic,
+  type TelemetrySample,
+  telemetrySampleSchema,
+} from '@pumpwatch/protocol';
+
+export type DecodedMessage =
+  | { kind: 'telemetry'; hubId: string; pumpId: string; sample: TelemetrySample }
+  | { kind: 'hubStatus'; hubId: string; status: HubStatus }
+  | { kind: 'rejected'; reason: IngestRejectReason; detail: string };
+
+/**
+ * Pure trust boundary for MQTT: topic and payload in, a validated message or a reason out. It never
+ * throws, so one bad message cannot stop the ones after it.
+ */
+export function decodeMessage(prefix: string, topic: string, payload: Uint8Array): DecodedMessage {
+  if (payload.byteLength > MAX_PAYLOAD_BYTES) {
+    return { kind: 'rejected', reason: 'payload_too_large', detail: `${payload.byteLength} bytes` };
+  }
+  const parsedTopic = parseTopic(prefix, topic);
+  if (parsedTopic.kind === 'unknown') return { kind: 'rejected', reason: 'unknown_topic', detail: topic };
+
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+  } catch {
+    return { kind: 'rejected', reason: 'invalid_json', detail: topic };
+  }
+
+  if (parsedTopic.kind === 'hubStatus') {
+    const status = hubStatusSchema.safeParse(json);
+    if (!status.success) return schemaInvalid(topic, status.error.issues);
+    return { kind: 'hubStatus', hubId: parsedTopic.hubId, status: status.data };
+  }
+  const sample = telemetrySampleSchema.safeParse(json);
+  if (!sample.success) return schemaInvalid(topic, sample.error.issues);
+  return { kind: 'telemetry', hubId: parsedTopic.hubId, pumpId: parsedTopic.pumpId, sample: sample.data };
+}
+
+function schemaInvalid(
+  topic: string,
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>,
+): DecodedMessage {
+  const first = issues[0];
+  const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid';
+  return { kind: 'rejected', reason: 'schema_invalid', detail: `${topic} ${where}` };
+}

@@ -1,0 +1,77 @@
+import type { Alert, PumpView, TelemetrySample } from '@pumpwatch/protocol';
+import { SeqWindow } from './seq-window.js';
+
+export interface PumpRecord {
+  pumpId: string;
+  hubId: string;
+  latest: TelemetrySample | null;
+  /** Server clock (epoch ms) of the last valid sample. */
+  lastSeen: number | null;
+  readonly seqs: SeqWindow;
+}
+
+export interface HubRecord {
+  hubId: string;
+  online: boolean;
+  /** Server clock of the last status or heartbeat. */
+  lastStatusAt: number;
+  version?: string;
+}
+
+/** What the server knows of every pump and hub right now; in memory, rebuilt from the store at start. */
+export class PumpRegistry {
+  private readonly pumps = new Map<string, PumpRecord>();
+  private readonly hubs = new Map<string, HubRecord>();
+
+  constructor(private readonly offlineAfterMs: number) {}
+
+  pump(pumpId: string): PumpRecord | undefined {
+    return this.pumps.get(pumpId);
+  }
+
+  /** The record for a pump, created on first sight; a pump that moves to another hub follows it. */
+  ensurePump(hubId: string, pumpId: string): PumpRecord {
+    let record = this.pumps.get(pumpId);
+    if (!record) {
+      record = { pumpId, hubId, latest: null, lastSeen: null, seqs: new SeqWindow() };
+      this.pumps.set(pumpId, record);
+    }
+    record.hubId = hubId;
+    return record;
+  }
+
+  allPumps(): IterableIterator<PumpRecord> {
+    return this.pumps.values();
+  }
+
+  hub(hubId: string): HubRecord | undefined {
+    return this.hubs.get(hubId);
+  }
+
+  allHubs(): IterableIterator<HubRecord> {
+    return this.hubs.values();
+  }
+
+  setHubStatus(hubId: string, online: boolean, now: number, version?: string): HubRecord {
+    const record: HubRecord = { hubId, online, lastStatusAt: now, ...(version ? { version } : {}) };
+    this.hubs.set(hubId, record);
+    return record;
+  }
+
+  isPumpOnline(record: PumpRecord, now: number): boolean {
+    const hubOnline = this.hubs.get(record.hubId)?.online ?? true;
+    return hubOnline && record.lastSeen !== null && now - record.lastSeen <= this.offlineAfterMs;
+  }
+
+  view(record: PumpRecord, alerts: Alert[], now: number): PumpView {
+    return {
+      pumpId: record.pumpId,
+      hubId: record.hubId,
+      latest: record.latest,
+      online: this.isPumpOnline(record, now),
+      lastSeen: record.lastSeen,
+      hubOnline: this.hubs.get(record.hubId)?.online ?? false,
+      alerts,
+    };
+  }
+}

@@ -1,0 +1,155 @@
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { type Logger, pino } from 'pino';
+import { AlertService } from './alerts/alert-service.js';
+import { defaultEngineParams, type EngineParams } from './alerts/engine/params.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import type { ServerConfig } from './config.js';
+import { buildApp } from './http/app.js';
+import { IngestStats } from './ingest/ingest-stats.js';
+import { startMqttSubscriber } from './ingest/mqtt-subscriber.js';
+import { TelemetryIngest } from './ingest/telemetry-ingest.js';
+import { PumpMonitor } from './monitor.js';
+import { PumpRegistry } from './pumps/pump-registry.js';
+import { openDuckDbStore } from './store/duckdb/open-duckdb-store.js';
+import { WsHub } from './ws/ws-hub.js';
+
+export interface ServerDeps {
+  logger?: Logger;
+  now?: () => number;
+  params?: EngineParams;
+}
+
+export interface PumpwatchServer {
+  /** http://host:port the API, dashboard and `/ws` listen on. */
+  readonly httpUrl: string;
+  /** The broker the server reads telemetry from (embedded or external). */
+  readonly mqttUrl: string;
+  readonly monitor: PumpMonitor;
+  readonly alerts: AlertService;
+  readonly stats: IngestStats;
+  stop(): Promise<void>;
+}
+
+const defaultDashboardDir = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
+
+/** The server's composition root: store, broker, ingest, alert engine, HTTP and WebSocket. */
+export async function startPumpwatchServer(
+  config: ServerConfig,
+  deps: ServerDeps = {},
+): Promise<PumpwatchServer> {
+  const logger = deps.logger ?? pino({ level: config.logLevel });
+  const now = deps.now ?? Date.now;
+  const params: EngineParams = deps.params ?? {
+    ...defaultEngineParams,
+    liveness: { pumpOfflineAfterMs: config.pumpOfflineAfterMs },
+  };
+
+  const store = await openDuckDbStore({ dataDir: config.dataDir });
+  const cleanups: Array<() => Promise<void> | void> = [() => store.close()];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await Promise.resolve()
+        .then(cleanup)
+        .catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
+    }
+  };
+
+  try {
+    let broker: EmbeddedBroker | undefined;
+    if (!config.mqtt.url) {
+      broker = await startEmbeddedBroker({ host: config.mqtt.embeddedHost, port: config.mqtt.embeddedPort });
+      cleanups.push(() => broker?.close());
+      logger.info({ url: broker.url }, 'embedded MQTT broker (aedes) listening');
+    }
+    const mqttUrl = config.mqtt.url ?? (broker as EmbeddedBroker).url;
+
+    const stats = new IngestStats();
+    const registry = new PumpRegistry(params.liveness.pumpOfflineAfterMs);
+    let monitorRef: PumpMonitor | undefined;
+    const wsHub = new WsHub({ path: '/ws', heartbeatMs: 5000, now, snapshot: () => monitor.snapshot() });
+    const alerts = new AlertService({
+      store: store.alerts,
+      params,
+      now,
+      onTransition: (transition) => {
+        wsHub.broadcast({ type: 'alert', alert: transition.alert });
+        monitorRef?.markDirty(transition.alert.pumpId);
+        logger.info(
+          {
+            event: transition.type,
+            alertId: transition.alert.id,
+            rule: transition.alert.rule,
+            actor: transition.actor,
+          },
+          'alert transition',
+        );
+      },
+      onError: (error) => logger.error({ err: error }, 'failed to persist an alert transition'),
+    });
+    const monitor = new PumpMonitor({
+      registry,
+      alerts,
+      samples: store.samples,
+      stats,
+      now,
+      broadcast: (frame) => wsHub.broadcast(frame),
+      pumpFrameIntervalMs: 1000,
+    });
+    monitorRef = monitor;
+    const restored = await alerts.restore();
+    await monitor.restore();
+    logger.info({ openAlerts: restored }, 'state restored from the store');
+
+    const ingest = new TelemetryIngest(config.mqtt.topicPrefix, stats, monitor, logger, now);
+    const subscriber = startMqttSubscriber({
+      url: mqttUrl,
+      topicPrefix: config.mqtt.topicPrefix,
+      onMessage: (topic, payload) => ingest.handle(topic, payload),
+      logger,
+      ...(config.mqtt.username ? { username: config.mqtt.username } : {}),
+      ...(config.mqtt.password ? { password: config.mqtt.password } : {}),
+    });
+    cleanups.push(() => subscriber.close());
+
+    const app = await buildApp({
+      logger,
+      monitor,
+      alerts,
+      sampleStore: store.samples,
+      alertStore: store.alerts,
+      dashboardDir: config.dashboardDir ?? defaultDashboardDir,
+      health: {
+        components: async () => ({
+          store: await store.health(),
+          mqtt: {
+            ok: subscriber.connected(),
+            url: mqttUrl,
+            embedded: broker !== undefined,
+            ...(subscriber.connected()
+              ? {}
+              : { detail: subscriber.lastError() ?? 'not connected to the broker' }),
+          },
+        }),
+        metrics: () => ({
+          ingest: { ...stats.snapshot(), handlerErrors: ingest.handlerErrors },
+          websocketClients: wsHub.clientCount,
+        }),
+      },
+    });
+    cleanups.push(() => app.close());
+    await app.listen({ host: config.http.host, port: config.http.port });
+    wsHub.attach(app.server);
+    cleanups.push(() => wsHub.close());
+    monitor.start();
+    cleanups.push(() => monitor.stop());
+
+    const { port } = app.server.address() as AddressInfo;
+    const httpUrl = `http://${config.http.host}:${port}`;
+    logger.info({ url: httpUrl }, 'pumpwatch server listening');
+    return { httpUrl, mqttUrl, monitor, alerts, stats, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Embedded store schema (DuckDB; docs/decisions/0002-embedded-store-duckdb.md). Columns carry units like
+ * the protocol's field names. Samples keep the pump clock (`ts`) and the server clock (`received_at`).
+ */
+export const schemaStatements = [
+  `CREATE TABLE IF NOT EXISTS samples (
+     hub_id VARCHAR NOT NULL,
+     pump_id VARCHAR NOT NULL,
+     seq BIGINT NOT NULL,
+     ts BIGINT NOT NULL,
+     received_at BIGINT NOT NULL,
+     state VARCHAR NOT NULL,
+     rate_ml_h DOUBLE NOT NULL,
+     vi_ml DOUBLE NOT NULL,
+     vtbi_ml DOUBLE,
+     pressure_mmhg DOUBLE,
+     occlusion_limit_mmhg DOUBLE,
+     battery_pct DOUBLE,
+     on_battery BOOLEAN,
+     alarms VARCHAR NOT NULL,
+     hub_ts BIGINT
+   )`,
+  `CREATE TABLE IF NOT EXISTS alerts (
+     id VARCHAR PRIMARY KEY,
+     pump_id VARCHAR NOT NULL,
+     status VARCHAR NOT NULL,
+     raised_at BIGINT NOT NULL,
+     alert_json VARCHAR NOT NULL
+   )`,
+  `CREATE SEQUENCE IF NOT EXISTS alert_event_seq`,
+  `CREATE TABLE IF NOT EXISTS alert_events (
+     event_id BIGINT PRIMARY KEY DEFAULT nextval('alert_event_seq'),
+     alert_id VARCHAR NOT NULL,
+     type VARCHAR NOT NULL,
+     event_at BIGINT NOT NULL,
+     actor VARCHAR NOT NULL,
+     alert_json VARCHAR NOT NULL
+   )`,
+];
+
+/** Column order of `samples`, as the appender writes it. */
+export const sampleColumns = [
+  'hub_id',
+  'pump_id',
+  'seq',
+  'ts',
+  'received_at',
+  'state',
+  'rate_ml_h',
+  'vi_ml',
+  'vtbi_ml',
+  'pressure_mmhg',
+  'occlusion_limit_mmhg',
+  'battery_pct',
+  'on_battery',
+  'alarms',
+  'hub_ts',
+] as const;
