@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { decodeMessage } from '../src/ingest/decode-message.js';
+import { sample } from './fixtures.js';
+
+const prefix = 'pumpwatch/v1';
+const telemetry = 'pumpwatch/v1/hubs/hub-1/pumps/pump-1/telemetry';
+const bytes = (text: string) => Buffer.from(text);
+
+describe('decodeMessage', () => {
+  it('accepts a valid sample and names its hub and pump', () => {
+    const decoded = decodeMessage(prefix, telemetry, bytes(JSON.stringify(sample())));
+    expect(decoded).toMatchObject({ kind: 'telemetry', hubId: 'hub-1', pumpId: 'pump-1' });
+  });
+
+  it('accepts a hub status', () => {
+    const decoded = decodeMessage(prefix, 'pumpwatch/v1/hubs/hub-1/status', bytes('{"online":false,"ts":5}'));
+    expect(decoded).toMatchObject({ kind: 'hubStatus', hubId: 'hub-1', status: { online: false } });
+  });
+
+  it.each([
+    ['payload_too_large', telemetry, bytes(`{"pad":"${'x'.repeat(70_000)}"}`)],
+    ['unknown_topic', 'pumpwatch/v1/hubs/hub-1/whatever', bytes('{}')],
+    ['invalid_json', telemetry, bytes('{"v":1,')],
+    ['invalid_json', telemetry, Buffer.from([0xff, 0xfe, 0x00, 0x01])],
+    ['schema_invalid', telemetry, bytes('{"v":1,"seq":"one"}')],
+    ['schema_invalid', telemetry, bytes('[]')],
+    ['schema_invalid', 'pumpwatch/v1/hubs/hub-1/status', bytes('{"online":"yes","ts":1}')],
+  ])('rejects with reason %s', (reason, topic, payload) => {
+    expect(decodeMessage(prefix, topic, payload)).toMatchObject({ kind: 'rejected', reason });
+  });
+});
