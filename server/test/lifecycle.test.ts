@@ -49,7 +49,11 @@ describe('alarm lifecycle', () => {
     const latched = reconcile(openOf(alert), new Map(), scope, ctx)[0]?.alert as Alert;
     const transitions = acknowledge(latched, 'Nurse Joy', 5000);
     expect(transitions.map((t) => t.type)).toEqual(['acknowledged', 'resolved']);
-    expect(transitions[1]?.alert).toMatchObject({ status: 'resolved', acknowledgedBy: 'Nurse Joy', resolvedAt: 5000 });
+    expect(transitions[1]?.alert).toMatchObject({
+      status: 'resolved',
+      acknowledgedBy: 'Nurse Joy',
+      resolvedAt: 5000,
+    });
   });
 
   it('resolves a medium alert at once when its condition ends', () => {
@@ -63,7 +67,9 @@ describe('alarm lifecycle', () => {
     const alert = raised('occlusion_downstream', 'high');
     const acknowledged = acknowledge(alert, 'Nurse Joy', 2000)[0]?.alert as Alert;
     expect(acknowledged).toMatchObject({ status: 'acknowledged', acknowledgedAt: 2000 });
-    expect(reconcile(openOf(acknowledged), condition('occlusion_downstream', 'high'), scope, ctx)).toEqual([]);
+    expect(reconcile(openOf(acknowledged), condition('occlusion_downstream', 'high'), scope, ctx)).toEqual(
+      [],
+    );
     const [end] = reconcile(openOf(acknowledged), new Map(), scope, { ...ctx, now: 9000 });
     expect(end?.alert).toMatchObject({ status: 'resolved', resolvedAt: 9000 });
   });

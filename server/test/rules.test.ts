@@ -43,8 +43,16 @@ describe('occlusion_downstream', () => {
 describe('battery_low', () => {
   it('is medium at 20 % on battery and high at 5 %', () => {
     const state = initialPumpEngineState();
-    const low = evaluateSample(state, sample({ ts: 1, battery_pct: 20, onBattery: true }), defaultEngineParams);
-    const empty = evaluateSample(state, sample({ ts: 2, battery_pct: 5, onBattery: true }), defaultEngineParams);
+    const low = evaluateSample(
+      state,
+      sample({ ts: 1, battery_pct: 20, onBattery: true }),
+      defaultEngineParams,
+    );
+    const empty = evaluateSample(
+      state,
+      sample({ ts: 2, battery_pct: 5, onBattery: true }),
+      defaultEngineParams,
+    );
     expect(low?.get('battery_low')?.priority).toBe('medium');
     expect(empty?.get('battery_low')?.priority).toBe('high');
   });
@@ -80,7 +88,11 @@ describe('liveness', () => {
   });
 
   it('says hub_offline instead of pump_offline when the hub went away', () => {
-    const input = { latest: sample({ state: 'paused' }), lastSeen: 0, hub: { online: false, lastHeardAt: 0 } };
+    const input = {
+      latest: sample({ state: 'paused' }),
+      lastSeen: 0,
+      hub: { online: false, lastHeardAt: 0 },
+    };
     const conditions = livenessConditions(input, 60_000, params);
     expect([...conditions.keys()]).toEqual(['hub_offline']);
     expect(conditions.get('hub_offline')?.priority).toBe('medium');

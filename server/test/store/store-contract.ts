@@ -47,7 +47,12 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     it('returns appended samples of one pump in time order within bounds', async () => {
       const store = await open(factory.freshLocation());
       for (let seq = 1; seq <= 5; seq += 1) {
-        store.samples.append({ hubId: 'h', pumpId: 'p1', receivedAt: seq, sample: sample({ seq, ts: seq * 1000 }) });
+        store.samples.append({
+          hubId: 'h',
+          pumpId: 'p1',
+          receivedAt: seq,
+          sample: sample({ seq, ts: seq * 1000 }),
+        });
       }
       store.samples.append({ hubId: 'h', pumpId: 'p2', receivedAt: 1, sample: sample({ seq: 1, ts: 1000 }) });
       await store.samples.flush();
@@ -60,9 +65,20 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
     it('round-trips every field of a sample, optional ones included', async () => {
       const store = await open(factory.freshLocation());
-      const full = sample({ seq: 9, alarms: ['occlusion', 'keypad_stuck'], hubTs: 1_000_500, onBattery: true });
-      const { vtbi_mL: _a, pressure_mmHg: _b, occlusionLimit_mmHg: _c, battery_pct: _d, onBattery: _e, ...bare } =
-        sample({ seq: 10, ts: 2_000_000 });
+      const full = sample({
+        seq: 9,
+        alarms: ['occlusion', 'keypad_stuck'],
+        hubTs: 1_000_500,
+        onBattery: true,
+      });
+      const {
+        vtbi_mL: _a,
+        pressure_mmHg: _b,
+        occlusionLimit_mmHg: _c,
+        battery_pct: _d,
+        onBattery: _e,
+        ...bare
+      } = sample({ seq: 10, ts: 2_000_000 });
       store.samples.append({ hubId: 'h', pumpId: 'p', receivedAt: 1, sample: full });
       store.samples.append({ hubId: 'h', pumpId: 'p', receivedAt: 2, sample: bare });
       const rows = await store.samples.query('p', { limit: 10 });
@@ -87,9 +103,26 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     it('keeps alert state and an append-only event log', async () => {
       const store = await open(factory.freshLocation());
       const raised = alert();
-      await store.alerts.save(raised, { alertId: raised.id, type: 'raised', at: 1000, actor: 'engine', alert: raised });
-      const acked = { ...raised, status: 'acknowledged' as const, acknowledgedAt: 2000, acknowledgedBy: 'Joy' };
-      await store.alerts.save(acked, { alertId: raised.id, type: 'acknowledged', at: 2000, actor: 'Joy', alert: acked });
+      await store.alerts.save(raised, {
+        alertId: raised.id,
+        type: 'raised',
+        at: 1000,
+        actor: 'engine',
+        alert: raised,
+      });
+      const acked = {
+        ...raised,
+        status: 'acknowledged' as const,
+        acknowledgedAt: 2000,
+        acknowledgedBy: 'Joy',
+      };
+      await store.alerts.save(acked, {
+        alertId: raised.id,
+        type: 'acknowledged',
+        at: 2000,
+        actor: 'Joy',
+        alert: acked,
+      });
       expect(await store.alerts.get(raised.id)).toEqual(acked);
       expect(await store.alerts.unresolved()).toEqual([acked]);
       expect(await store.alerts.list('acknowledged', 10)).toEqual([acked]);
@@ -107,7 +140,13 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const first = await open(location);
       first.samples.append({ hubId: 'h', pumpId: 'p', receivedAt: 1, sample: sample({ seq: 1 }) });
       const raised = alert();
-      await first.alerts.save(raised, { alertId: raised.id, type: 'raised', at: 1, actor: 'engine', alert: raised });
+      await first.alerts.save(raised, {
+        alertId: raised.id,
+        type: 'raised',
+        at: 1,
+        actor: 'engine',
+        alert: raised,
+      });
       await first.close();
       opened.splice(0);
       const second = await open(location);
