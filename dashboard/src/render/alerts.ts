@@ -1,0 +1,140 @@
+import { TEST_IDS } from '../testids.js';
+import type { AlertRowView } from '../view.js';
+import { h, reconcileChildren, setAttr, setText } from './dom.js';
+import { priorityIcon } from './icons.js';
+
+/** Per-row state of an acknowledgement in flight, owned by main.ts. */
+export interface AckUi {
+  busy: boolean;
+  error: string | null;
+}
+
+interface Row {
+  li: HTMLLIElement;
+  priority: string;
+  badge: HTMLElement;
+  rule: HTMLElement;
+  pump: HTMLElement;
+  message: HTMLElement;
+  raised: HTMLElement;
+  status: HTMLElement;
+  notes: HTMLElement;
+  error: HTMLElement;
+  button: HTMLButtonElement;
+}
+
+/**
+ * The nurse's alert inbox: one `<li>` per open alert, in the order given. Rows are kept by alert id and
+ * updated in place, so an Acknowledge button keeps its focus while the list ticks and reorders.
+ */
+export function createAlertInbox(list: HTMLElement, empty: HTMLElement, onAck: (alertId: string) => void) {
+  const rows = new Map<string, Row>();
+
+  function build(view: AlertRowView): Row {
+    const badge = h('span', { class: 'badge' });
+    const rule = h('strong', { class: 'alert-rule' });
+    const pump = h('span', { class: 'alert-pump' });
+    const message = h('p', { class: 'alert-message' });
+    const raised = h('span', { class: 'alert-raised' });
+    const status = h('span', { class: 'alert-status' });
+    const notes = h('p', { class: 'alert-notes' });
+    const error = h('p', { class: 'alert-error', role: 'status' });
+    const button = h(
+      'button',
+      { type: 'button', class: 'ack', 'data-testid': TEST_IDS.ackButton },
+      'Acknowledge',
+    );
+    button.addEventListener('click', () => onAck(view.id));
+    const li = h(
+      'li',
+      { class: 'alert-row', 'data-testid': TEST_IDS.alertRow, 'data-alert-id': view.id, tabindex: '-1' },
+      badge,
+      h(
+        'div',
+        { class: 'alert-body' },
+        h('p', { class: 'alert-title' }, rule, ' ', pump),
+        message,
+        h('p', { class: 'alert-meta' }, raised),
+        h('p', { class: 'alert-status-line' }, status),
+        notes,
+        error,
+      ),
+      button,
+    );
+    return { li, priority: '', badge, rule, pump, message, raised, status, notes, error, button };
+  }
+
+  function update(row: Row, view: AlertRowView, ack: AckUi | undefined): void {
+    const { li } = row;
+    setAttr(li, 'data-status', view.status);
+    setAttr(li, 'data-priority', view.priority);
+    setAttr(
+      li,
+      'class',
+      `alert-row prio-${view.priority} status-${view.status}${view.flashing ? ' flashing' : ''}`,
+    );
+    if (row.priority !== view.priority) {
+      row.priority = view.priority;
+      row.badge.replaceChildren(
+        priorityIcon(view.priority),
+        h('span', { 'aria-hidden': 'true' }, view.priorityShort),
+        h('span', { class: 'visually-hidden' }, view.priorityLabel),
+      );
+    }
+    setText(row.rule, view.ruleLabel);
+    setText(row.pump, view.pumpText);
+    setText(row.message, view.message);
+    setText(row.raised, view.raisedText);
+    setText(row.status, view.statusText);
+    setText(row.notes, view.notes.join(' · '));
+    row.notes.hidden = view.notes.length === 0;
+    setText(row.error, ack?.error ?? '');
+    row.error.hidden = !ack?.error;
+
+    const { button } = row;
+    if (!view.canAcknowledge && !button.hidden) {
+      // The button is going away: keep keyboard users in the same row rather than dropping them to <body>.
+      if (document.activeElement === button) li.focus({ preventScroll: true });
+      button.hidden = true;
+    } else if (view.canAcknowledge) {
+      button.hidden = false;
+    }
+    setAttr(button, 'aria-label', view.ackLabel);
+    // aria-disabled, not disabled: disabling the focused button would drop keyboard focus to <body>.
+    // main.ts ignores clicks while a request is in flight.
+    setAttr(button, 'aria-disabled', ack?.busy ? 'true' : null);
+    setText(button, ack?.busy ? 'Acknowledging…' : 'Acknowledge');
+  }
+
+  return {
+    render(views: readonly AlertRowView[], acks: ReadonlyMap<string, AckUi>, emptyText: string): void {
+      const ordered: HTMLLIElement[] = [];
+      const seen = new Set<string>();
+      for (const view of views) {
+        let row = rows.get(view.id);
+        if (!row) {
+          row = build(view);
+          rows.set(view.id, row);
+        }
+        update(row, view, acks.get(view.id));
+        ordered.push(row.li);
+        seen.add(view.id);
+      }
+      // A row that goes away (resolved, or a latched alert resolved by its acknowledgement) must not take
+      // keyboard focus with it: hand focus to the row now in its place, or to the inbox.
+      const focused = document.activeElement;
+      const previous = [...list.children];
+      const lostAt = previous.findIndex(
+        (li) => !ordered.includes(li as HTMLLIElement) && li.contains(focused),
+      );
+      for (const id of [...rows.keys()]) if (!seen.has(id)) rows.delete(id);
+      reconcileChildren(list, ordered);
+      if (lostAt >= 0) {
+        const next = ordered[Math.min(lostAt, ordered.length - 1)] ?? list.closest('section');
+        (next as HTMLElement | null)?.focus({ preventScroll: true });
+      }
+      setText(empty, emptyText);
+      empty.hidden = views.length > 0;
+    },
+  };
+}
