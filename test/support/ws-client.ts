@@ -14,13 +14,16 @@ export class FrameRecorder {
     });
   }
 
+  /** Resolves once the connection is open and its first frame, the snapshot, has arrived. */
   static async connect(httpUrl: string): Promise<FrameRecorder> {
     const socket = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/ws`);
+    const recorder = new FrameRecorder(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
-    return new FrameRecorder(socket);
+    await waitFor(() => recorder.frames.length > 0, { timeoutMs: 10_000, what: 'the snapshot frame' });
+    return recorder;
   }
 
   waitForFrame<T extends ServerFrame>(
