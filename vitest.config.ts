@@ -7,12 +7,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Fast unit tests run first; the slower integration tier after them.
+          sequence: { groupOrder: 0 },
           include: ['{protocol,simulators,gateway,server,dashboard}/test/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/**/*.test.ts'],
           // Real brokers, PTYs, databases and a browser: give them room on a 2-core machine.
           testTimeout: 120_000,
