@@ -12,15 +12,45 @@ export const alertsQuerySchema = z.object({
 
 const epochMsParam = z.coerce.number().int().nonnegative();
 
-/** Query of `GET /api/pumps/{pumpId}/samples`: epoch ms bounds, both optional. */
+/**
+ * Query of `GET /api/pumps/{pumpId}/samples`: epoch ms bounds, both optional; `step` (ms, ≥ 1 s) asks for
+ * downsampled buckets instead of raw samples; `limit` caps raw samples (default and maximum 10,000).
+ */
 export const samplesQuerySchema = z
-  .object({ from: epochMsParam.optional(), to: epochMsParam.optional() })
+  .object({
+    from: epochMsParam.optional(),
+    to: epochMsParam.optional(),
+    step: z.coerce.number().int().min(1000).max(86_400_000).optional(),
+    limit: z.coerce.number().int().positive().max(10_000).optional(),
+  })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
     message: 'from must not be after to',
   });
 
+/** Audio pause (snooze) is always bounded: 2 min by default (ALARMS.md), never more than 15 min. */
+export const DEFAULT_SNOOZE_MS = 120_000;
+export const MAX_SNOOZE_MS = 900_000;
+
+/** Body of `POST /api/alerts/{alertId}/snooze`. */
+export const snoozeBodySchema = z.object({
+  by: z.string().trim().min(1).max(100),
+  durationMs: z.number().int().min(10_000).max(MAX_SNOOZE_MS).default(DEFAULT_SNOOZE_MS),
+});
+export type SnoozeBody = z.infer<typeof snoozeBodySchema>;
+
 /** Stable error codes of the HTTP API; clients and tests match on `error.code`, never the message. */
-export const apiErrorCodes = ['VALIDATION_FAILED', 'NOT_FOUND', 'ALERT_NOT_FOUND', 'INTERNAL'] as const;
+export const apiErrorCodes = [
+  'VALIDATION_FAILED',
+  'INVALID_JSON',
+  'BODY_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_FOUND',
+  'ALERT_NOT_FOUND',
+  'PUMP_NOT_FOUND',
+  'ORDER_NOT_FOUND',
+  'DASHBOARD_NOT_BUILT',
+  'INTERNAL',
+] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
 
 export const apiErrorSchema = z.object({

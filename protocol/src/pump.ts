@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertSchema } from './alert.js';
 import { idSchema } from './ids.js';
+import { storedOrderSchema } from './order.js';
 import { telemetrySampleSchema } from './telemetry.js';
 
 /** A pump as the server sees it: identity, newest sample, liveness and its open alerts. */
@@ -15,5 +16,9 @@ export const pumpViewSchema = z.object({
   hubOnline: z.boolean(),
   /** Alerts of this pump that are not resolved, worst first. */
   alerts: z.array(alertSchema),
+  /** The gateway's link to the pump (serial / BLE); `unknown` until the hub reports it. */
+  link: z.enum(['up', 'down', 'unknown']).optional(),
+  /** The prescribed order, when one is set. */
+  order: storedOrderSchema.nullable().optional(),
 });
 export type PumpView = z.infer<typeof pumpViewSchema>;

@@ -59,5 +59,21 @@ export const hubStatusSchema = z.object({
   online: z.boolean(),
   ts: z.number().int().positive(),
   version: z.string().max(64).optional(),
+  /** The gateway's durable outbox: samples waiting for the broker, and samples dropped over budget. */
+  outbox: z
+    .object({ depth: z.number().int().nonnegative(), dropped: z.number().int().nonnegative() })
+    .optional(),
 });
+
+/**
+ * Retained link state of one pump's connection to the hub (serial port or BLE), on
+ * `{prefix}/hubs/{hubId}/pumps/{pumpId}/link`. A pump whose link is down shows as such, not as stale.
+ */
+export const pumpLinkSchema = z.object({
+  state: z.enum(['up', 'down']),
+  ts: z.number().int().positive(),
+  /** Why the link is down (unplugged, no response, …), for people. */
+  reason: z.string().max(200).optional(),
+});
+export type PumpLink = z.infer<typeof pumpLinkSchema>;
 export type HubStatus = z.infer<typeof hubStatusSchema>;

@@ -18,9 +18,14 @@ export function serverSubscriptions(prefix: string): string[] {
   return [`${prefix}/#`];
 }
 
+export function pumpLinkTopic(prefix: string, hubId: string, pumpId: string): string {
+  return `${prefix}/hubs/${hubId}/pumps/${pumpId}/link`;
+}
+
 export type ParsedTopic =
   | { kind: 'hubStatus'; hubId: string }
   | { kind: 'telemetry'; hubId: string; pumpId: string }
+  | { kind: 'pumpLink'; hubId: string; pumpId: string }
   | { kind: 'unknown' };
 
 /** Splits a topic under `prefix`; anything else, including ids that break the id pattern, is unknown. */
@@ -32,8 +37,9 @@ export function parseTopic(prefix: string, topic: string): ParsedTopic {
   if (hubId === undefined || !isValidId(hubId)) return { kind: 'unknown' };
   if (parts.length === 3 && parts[2] === 'status') return { kind: 'hubStatus', hubId };
   const pumpId = parts[3];
-  if (parts.length === 5 && parts[2] === 'pumps' && parts[4] === 'telemetry' && pumpId && isValidId(pumpId)) {
-    return { kind: 'telemetry', hubId, pumpId };
+  if (parts.length === 5 && parts[2] === 'pumps' && pumpId && isValidId(pumpId)) {
+    if (parts[4] === 'telemetry') return { kind: 'telemetry', hubId, pumpId };
+    if (parts[4] === 'link') return { kind: 'pumpLink', hubId, pumpId };
   }
   return { kind: 'unknown' };
 }

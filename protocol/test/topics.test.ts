@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TOPIC_PREFIX, hubStatusTopic, parseTopic, telemetryTopic } from '../src/index.js';
+import {
+  DEFAULT_TOPIC_PREFIX,
+  hubStatusTopic,
+  parseTopic,
+  pumpLinkTopic,
+  telemetryTopic,
+} from '../src/index.js';
 
 const prefix = DEFAULT_TOPIC_PREFIX;
 
@@ -16,6 +22,14 @@ describe('topics', () => {
       pumpId: 'p',
     });
     expect(parseTopic(prefix, hubStatusTopic(prefix, 'h'))).toEqual({ kind: 'hubStatus', hubId: 'h' });
+  });
+
+  it('parses a pump link topic', () => {
+    expect(parseTopic(prefix, pumpLinkTopic(prefix, 'h', 'p'))).toEqual({
+      kind: 'pumpLink',
+      hubId: 'h',
+      pumpId: 'p',
+    });
   });
 
   it('honours a custom prefix', () => {

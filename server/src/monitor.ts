@@ -1,4 +1,4 @@
-import type { HubStatus, PumpView, ServerFrame, TelemetrySample } from '@pumpwatch/protocol';
+import type { HubStatus, PumpLink, PumpView, ServerFrame, TelemetrySample } from '@pumpwatch/protocol';
 import type { AlertService } from './alerts/alert-service.js';
 import type { IngestStats } from './ingest/ingest-stats.js';
 import type { PumpRecord, PumpRegistry } from './pumps/pump-registry.js';
@@ -73,6 +73,12 @@ export class PumpMonitor {
       if (record.hubId === hubId) this.dirty.add(record.pumpId);
     }
     this.checkLiveness();
+  }
+
+  onPumpLink(hubId: string, pumpId: string, link: PumpLink): void {
+    const record = this.deps.registry.ensurePump(hubId, pumpId);
+    record.link = link.state;
+    this.dirty.add(pumpId);
   }
 
   markDirty(pumpId: string): void {

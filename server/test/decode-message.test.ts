@@ -17,6 +17,15 @@ describe('decodeMessage', () => {
     expect(decoded).toMatchObject({ kind: 'hubStatus', hubId: 'hub-1', status: { online: false } });
   });
 
+  it('accepts a pump link state', () => {
+    const decoded = decodeMessage(
+      prefix,
+      'pumpwatch/v1/hubs/hub-1/pumps/pump-1/link',
+      bytes('{"state":"down","ts":5}'),
+    );
+    expect(decoded).toMatchObject({ kind: 'pumpLink', pumpId: 'pump-1', link: { state: 'down' } });
+  });
+
   it.each([
     ['payload_too_large', telemetry, bytes(`{"pad":"${'x'.repeat(70_000)}"}`)],
     ['unknown_topic', 'pumpwatch/v1/hubs/hub-1/whatever', bytes('{}')],
@@ -25,6 +34,7 @@ describe('decodeMessage', () => {
     ['schema_invalid', telemetry, bytes('{"v":1,"seq":"one"}')],
     ['schema_invalid', telemetry, bytes('[]')],
     ['schema_invalid', 'pumpwatch/v1/hubs/hub-1/status', bytes('{"online":"yes","ts":1}')],
+    ['schema_invalid', 'pumpwatch/v1/hubs/hub-1/pumps/pump-1/link', bytes('{"state":"sideways","ts":1}')],
   ])('rejects with reason %s', (reason, topic, payload) => {
     expect(decodeMessage(prefix, topic, payload)).toMatchObject({ kind: 'rejected', reason });
   });

@@ -3,7 +3,9 @@ import {
   hubStatusSchema,
   type IngestRejectReason,
   MAX_PAYLOAD_BYTES,
+  type PumpLink,
   parseTopic,
+  pumpLinkSchema,
   type TelemetrySample,
   telemetrySampleSchema,
 } from '@pumpwatch/protocol';
@@ -11,6 +13,7 @@ import {
 export type DecodedMessage =
   | { kind: 'telemetry'; hubId: string; pumpId: string; sample: TelemetrySample }
   | { kind: 'hubStatus'; hubId: string; status: HubStatus }
+  | { kind: 'pumpLink'; hubId: string; pumpId: string; link: PumpLink }
   | { kind: 'rejected'; reason: IngestRejectReason; detail: string };
 
 /**
@@ -35,6 +38,11 @@ export function decodeMessage(prefix: string, topic: string, payload: Uint8Array
     const status = hubStatusSchema.safeParse(json);
     if (!status.success) return schemaInvalid(topic, status.error.issues);
     return { kind: 'hubStatus', hubId: parsedTopic.hubId, status: status.data };
+  }
+  if (parsedTopic.kind === 'pumpLink') {
+    const link = pumpLinkSchema.safeParse(json);
+    if (!link.success) return schemaInvalid(topic, link.error.issues);
+    return { kind: 'pumpLink', hubId: parsedTopic.hubId, pumpId: parsedTopic.pumpId, link: link.data };
   }
   const sample = telemetrySampleSchema.safeParse(json);
   if (!sample.success) return schemaInvalid(topic, sample.error.issues);

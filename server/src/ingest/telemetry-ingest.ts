@@ -1,4 +1,4 @@
-import type { HubStatus, TelemetrySample } from '@pumpwatch/protocol';
+import type { HubStatus, PumpLink, TelemetrySample } from '@pumpwatch/protocol';
 import type { Logger } from 'pino';
 import { decodeMessage } from './decode-message.js';
 import { type IngestStats, RejectionLogLimiter } from './ingest-stats.js';
@@ -6,6 +6,7 @@ import { type IngestStats, RejectionLogLimiter } from './ingest-stats.js';
 export interface IngestHandlers {
   onSample(hubId: string, pumpId: string, sample: TelemetrySample): void;
   onHubStatus(hubId: string, status: HubStatus): void;
+  onPumpLink(hubId: string, pumpId: string, link: PumpLink): void;
 }
 
 /**
@@ -34,6 +35,9 @@ export class TelemetryIngest {
         case 'hubStatus':
           this.stats.hubStatuses += 1;
           this.handlers.onHubStatus(message.hubId, message.status);
+          return;
+        case 'pumpLink':
+          this.handlers.onPumpLink(message.hubId, message.pumpId, message.link);
           return;
         case 'rejected': {
           this.stats.reject(message.reason);

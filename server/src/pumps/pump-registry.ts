@@ -7,6 +7,8 @@ export interface PumpRecord {
   latest: TelemetrySample | null;
   /** Server clock (epoch ms) of the last valid sample. */
   lastSeen: number | null;
+  /** The gateway's link to the pump, as last reported. */
+  link: 'up' | 'down' | 'unknown';
   readonly seqs: SeqWindow;
 }
 
@@ -33,7 +35,7 @@ export class PumpRegistry {
   ensurePump(hubId: string, pumpId: string): PumpRecord {
     let record = this.pumps.get(pumpId);
     if (!record) {
-      record = { pumpId, hubId, latest: null, lastSeen: null, seqs: new SeqWindow() };
+      record = { pumpId, hubId, latest: null, lastSeen: null, link: 'unknown', seqs: new SeqWindow() };
       this.pumps.set(pumpId, record);
     }
     record.hubId = hubId;
@@ -72,6 +74,7 @@ export class PumpRegistry {
       lastSeen: record.lastSeen,
       hubOnline: this.hubs.get(record.hubId)?.online ?? false,
       alerts,
+      link: record.link,
     };
   }
 }
