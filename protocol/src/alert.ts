@@ -59,5 +59,10 @@ export const alertSchema = z.object({
   escalationLevel: z.number().int().nonnegative(),
   /** When the alert last escalated to a higher tier or priority. */
   escalatedAt: epochMs.nullable(),
+  /**
+   * Server time at which the next escalation or re-notification is due while nobody acknowledges it;
+   * null once acknowledged, resolved, or for priorities that do not escalate.
+   */
+  nextEscalationAt: epochMs.nullable().optional(),
 });
 export type Alert = z.infer<typeof alertSchema>;

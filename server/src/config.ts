@@ -29,6 +29,37 @@ export const serverConfigSchema = z.object({
   /** Liveness: a pump with no valid sample for this long is offline (ALARMS.md pump_offline). */
   pumpOfflineAfterMs: z.coerce.number().int().positive().default(30_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Alert rule parameters (docs/alerts.md): `params` overrides the defaults for every pump, `pumps.{id}`
+   * for one pump. Validated against the full parameter schema at start.
+   */
+  engine: z
+    .object({
+      params: z.record(z.string(), z.unknown()).default({}),
+      pumps: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    })
+    .default({ params: {}, pumps: {} }),
+  /** On-call tiers and how long an unacknowledged alert waits before the next tier is notified. */
+  escalation: z
+    .object({
+      highAfterMs: z.number().int().positive().default(120_000),
+      mediumAfterMs: z.number().int().positive().default(600_000),
+      /** Low-priority alerts are for awareness; by default they never escalate. */
+      lowAfterMs: z.number().int().positive().nullable().default(null),
+      tiers: z
+        .array(z.object({ name: z.string().min(1), webhooks: z.array(z.string().url()).default([]) }))
+        .min(1)
+        .default([{ name: 'on-call nurse', webhooks: [] }]),
+      webhook: z
+        .object({
+          attempts: z.number().int().min(1).max(20).default(5),
+          minBackoffMs: z.number().int().positive().default(500),
+          maxBackoffMs: z.number().int().positive().default(30_000),
+          timeoutMs: z.number().int().positive().default(5_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;

@@ -105,6 +105,7 @@ export class PumpMonitor {
   }
 
   checkLiveness(): void {
+    this.deps.alerts.tick();
     const { registry, alerts } = this.deps;
     const now = this.deps.now();
     for (const record of registry.allPumps()) {
@@ -144,6 +145,8 @@ export class PumpMonitor {
   }
 
   private viewOf(record: PumpRecord, now: number): PumpView {
-    return this.deps.registry.view(record, this.deps.alerts.openAlertsOf(record.pumpId), now);
+    const view = this.deps.registry.view(record, this.deps.alerts.openAlertsOf(record.pumpId), now);
+    view.order = this.deps.alerts.order(record.pumpId);
+    return view;
   }
 }

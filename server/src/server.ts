@@ -2,7 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
 import { AlertService } from './alerts/alert-service.js';
-import { defaultEngineParams, type EngineParams } from './alerts/engine/params.js';
+import { defaultEngineParams, type EngineParams, resolveParams } from './alerts/engine/params.js';
+import type { EscalationPolicy } from './alerts/lifecycle.js';
+import { WebhookNotifier } from './alerts/notifiers/webhook-notifier.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import type { ServerConfig } from './config.js';
 import { buildApp } from './http/app.js';
@@ -40,9 +42,22 @@ export async function startPumpwatchServer(
 ): Promise<PumpwatchServer> {
   const logger = deps.logger ?? pino({ level: config.logLevel });
   const now = deps.now ?? Date.now;
-  const params: EngineParams = deps.params ?? {
-    ...defaultEngineParams,
-    liveness: { pumpOfflineAfterMs: config.pumpOfflineAfterMs },
+  const params: EngineParams =
+    deps.params ??
+    resolveParams(
+      defaultEngineParams,
+      { liveness: { pumpOfflineAfterMs: config.pumpOfflineAfterMs } },
+      config.engine.params,
+    );
+  // Per-pump overrides are validated now, not at the pump's first sample.
+  for (const overrides of Object.values(config.engine.pumps)) resolveParams(params, overrides);
+  const policy: EscalationPolicy = {
+    afterMs: {
+      high: config.escalation.highAfterMs,
+      medium: config.escalation.mediumAfterMs,
+      low: config.escalation.lowAfterMs,
+    },
+    tiers: config.escalation.tiers.length,
   };
 
   const store = await openDuckDbStore({ dataDir: config.dataDir });
@@ -71,6 +86,10 @@ export async function startPumpwatchServer(
     const alerts = new AlertService({
       store: store.alerts,
       params,
+      pumpParams: config.engine.pumps,
+      policy,
+      tiers: config.escalation.tiers,
+      notifiers: [new WebhookNotifier(config.escalation.webhook)],
       now,
       onTransition: (transition) => {
         wsHub.broadcast({ type: 'alert', alert: transition.alert });
@@ -97,7 +116,7 @@ export async function startPumpwatchServer(
       pumpFrameIntervalMs: 1000,
     });
     monitorRef = monitor;
-    const restored = await alerts.restore();
+    const restored = await alerts.restore(await store.orders.all());
     await monitor.restore();
     logger.info({ openAlerts: restored }, 'state restored from the store');
 
@@ -118,6 +137,8 @@ export async function startPumpwatchServer(
       alerts,
       sampleStore: store.samples,
       alertStore: store.alerts,
+      orderStore: store.orders,
+      now,
       dashboardDir: config.dashboardDir ?? defaultDashboardDir,
       health: {
         components: async () => ({

@@ -1,9 +1,17 @@
 import type { Alert, RuleId } from '@pumpwatch/protocol';
 import { describe, expect, it } from 'vitest';
-import type { Condition } from '../src/alerts/engine/types.js';
-import { acknowledge, reconcile } from '../src/alerts/lifecycle.js';
+import type { Condition } from '../src/alerts/engine/describe.js';
+import { acknowledge, defaultEscalationPolicy, reconcile } from '../src/alerts/lifecycle.js';
 
-const ctx = { hubId: 'hub-1', pumpId: 'pump-1', now: 1000, idSuffix: 7 };
+const ctx = {
+  hubId: 'hub-1',
+  pumpId: 'pump-1',
+  eventTime: 1000,
+  serverNow: 1000,
+  idSuffix: 7,
+  policy: defaultEscalationPolicy,
+};
+const at = (now: number) => ({ ...ctx, eventTime: now, serverNow: now });
 const scope: RuleId[] = ['occlusion_developing', 'battery_low', 'occlusion_downstream'];
 
 function condition(rule: RuleId, priority: Condition['priority']): Map<RuleId, Condition> {
@@ -29,10 +37,7 @@ describe('alarm lifecycle', () => {
 
   it('escalates priority under the same alert id', () => {
     const alert = raised('occlusion_developing', 'medium');
-    const [transition] = reconcile(openOf(alert), condition('occlusion_developing', 'high'), scope, {
-      ...ctx,
-      now: 2000,
-    });
+    const [transition] = reconcile(openOf(alert), condition('occlusion_developing', 'high'), scope, at(2000));
     expect(transition?.type).toBe('escalated');
     expect(transition?.alert).toMatchObject({ id: alert.id, priority: 'high', escalatedAt: 2000 });
   });
@@ -58,7 +63,7 @@ describe('alarm lifecycle', () => {
 
   it('resolves a medium alert at once when its condition ends', () => {
     const alert = raised('battery_low', 'medium');
-    const [transition] = reconcile(openOf(alert), new Map(), scope, { ...ctx, now: 3000 });
+    const [transition] = reconcile(openOf(alert), new Map(), scope, at(3000));
     expect(transition?.type).toBe('resolved');
     expect(transition?.alert).toMatchObject({ status: 'resolved', resolvedAt: 3000 });
   });
@@ -70,7 +75,7 @@ describe('alarm lifecycle', () => {
     expect(reconcile(openOf(acknowledged), condition('occlusion_downstream', 'high'), scope, ctx)).toEqual(
       [],
     );
-    const [end] = reconcile(openOf(acknowledged), new Map(), scope, { ...ctx, now: 9000 });
+    const [end] = reconcile(openOf(acknowledged), new Map(), scope, at(9000));
     expect(end?.alert).toMatchObject({ status: 'resolved', resolvedAt: 9000 });
   });
 

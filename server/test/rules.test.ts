@@ -1,80 +1,276 @@
-import type { RuleId, TelemetrySample } from '@pumpwatch/protocol';
+import type { StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
 import { describe, expect, it } from 'vitest';
-import { evaluateSample, initialPumpEngineState } from '../src/alerts/engine/evaluate.js';
+import { evaluateSample } from '../src/alerts/engine/evaluate.js';
 import { livenessConditions } from '../src/alerts/engine/liveness.js';
-import { defaultEngineParams } from '../src/alerts/engine/params.js';
+import {
+  type DeepPartial,
+  defaultEngineParams,
+  type EngineParams,
+  resolveParams,
+} from '../src/alerts/engine/params.js';
+import { PumpEngineState } from '../src/alerts/engine/pump-state.js';
+import { PRIORITY_OF, sampleRuleIds } from '../src/alerts/engine/rule-index.js';
+import type { PumpwatchError } from '../src/errors.js';
 import { sample } from './fixtures.js';
 
-function activeRulesOver(samples: TelemetrySample[]): Array<RuleId[]> {
-  const state = initialPumpEngineState();
-  return samples.map((s) => [...(evaluateSample(state, s, defaultEngineParams)?.keys() ?? [])]);
+/** Active rules with their priority after each sample, e.g. ['occlusion_downstream:high']. */
+function verdictsOver(
+  samples: TelemetrySample[],
+  overrides?: DeepPartial<EngineParams>,
+  order: StoredOrder | null = null,
+): string[][] {
+  const state = new PumpEngineState(resolveParams(defaultEngineParams, overrides), order);
+  return samples.map((s) => {
+    evaluateSample(state, s);
+    const active: string[] = [];
+    state.verdicts.forEach((verdict, index) => {
+      if (verdict) active.push(`${sampleRuleIds[index]}:${PRIORITY_OF[verdict as 1 | 2 | 3]}`);
+    });
+    return active;
+  });
 }
+
+/** Samples every `stepMs` from ts 0, built by `at(i, ts)`. */
+function series(count: number, stepMs: number, at: (i: number, ts: number) => Partial<TelemetrySample>) {
+  return Array.from({ length: count }, (_, i) =>
+    sample({ seq: i + 1, ts: i * stepMs + 1, ...at(i, i * stepMs) }),
+  );
+}
+
+const last = <T>(items: T[]) => items[items.length - 1] as T;
 
 describe('occlusion_downstream', () => {
   it('raises occlusion when pressure reaches the limit at 1 mL/h', () => {
-    const [before, at] = activeRulesOver([
-      sample({ seq: 1, ts: 1, rate_mL_h: 1, pressure_mmHg: 299 }),
-      sample({ seq: 2, ts: 2, rate_mL_h: 1, pressure_mmHg: 300 }),
+    const v = verdictsOver([
+      sample({ ts: 1, rate_mL_h: 1, pressure_mmHg: 299 }),
+      sample({ ts: 2, rate_mL_h: 1, pressure_mmHg: 300 }),
     ]);
-    expect(before).toEqual([]);
-    expect(at).toEqual(['occlusion_downstream']);
+    expect(v[0]).not.toContain('occlusion_downstream:high');
+    expect(v[1]).toContain('occlusion_downstream:high');
   });
 
   it('raises on the pump flag even without a pressure reading', () => {
     const { pressure_mmHg: _omit, ...noPressure } = sample({ alarms: ['occlusion'] });
-    expect(activeRulesOver([noPressure])[0]).toEqual(['occlusion_downstream']);
+    expect(verdictsOver([noPressure])[0]).toContain('occlusion_downstream:high');
   });
 
   it('does not flap while pressure hovers around the limit', () => {
-    const pressures = [305, 298, 302, 296, 301, 299, 303];
-    const active = activeRulesOver(pressures.map((p, i) => sample({ seq: i, ts: i, pressure_mmHg: p })));
-    expect(active.every((rules) => rules.includes('occlusion_downstream'))).toBe(true);
+    const v = verdictsOver(
+      series(7, 1000, (i) => ({ pressure_mmHg: [305, 298, 302, 296, 301, 299, 303][i] })),
+    );
+    expect(v.every((rules) => rules.includes('occlusion_downstream:high'))).toBe(true);
   });
 
   it('clears once pressure falls below 90 % of the limit', () => {
-    const active = activeRulesOver([
-      sample({ seq: 1, ts: 1, pressure_mmHg: 320 }),
-      sample({ seq: 2, ts: 2, pressure_mmHg: 260 }),
+    const v = verdictsOver([sample({ ts: 1, pressure_mmHg: 320 }), sample({ ts: 2, pressure_mmHg: 260 })]);
+    expect(v[1]).not.toContain('occlusion_downstream:high');
+  });
+});
+
+describe('occlusion_developing', () => {
+  it('warns at half the limit while pressure climbs at an unchanged rate, then becomes high at the limit', () => {
+    // 0.5 mL/h: pressure climbs ~6 mmHg/min after steady running.
+    const v = verdictsOver(
+      series(60, 60_000, (i) => ({ rate_mL_h: 0.5, pressure_mmHg: i < 10 ? 10 : 10 + (i - 10) * 6 })),
+    );
+    const firstMedium = v.findIndex((rules) => rules.includes('occlusion_developing:medium'));
+    expect(firstMedium).toBeGreaterThan(10);
+    expect(10 + (firstMedium - 10) * 6).toBeGreaterThanOrEqual(150);
+    const atLimit = v.findIndex((rules) => rules.includes('occlusion_downstream:high'));
+    expect(v[atLimit]).toContain('occlusion_developing:high');
+  });
+
+  it('stays quiet when a rate change lifts pressure above half the limit', () => {
+    const v = verdictsOver(
+      series(30, 10_000, (i) => ({ rate_mL_h: i < 10 ? 100 : 500, pressure_mmHg: i < 10 ? 40 : 170 })),
+    );
+    expect(v.flat().filter((rule) => rule.startsWith('occlusion_developing'))).toEqual([]);
+  });
+});
+
+describe('infiltration_suspected', () => {
+  it('says check the site when resistance doubles against the learned baseline and stays there', () => {
+    // 100 mL/h: baseline 33 mmHg (8 venous + 25); resistance then climbs to 5× over 10 min.
+    const v = verdictsOver(
+      series(40 * 60, 1000, (_i, ts) => {
+        const minutes = ts / 60_000;
+        const factor = minutes < 20 ? 1 : Math.min(5, 1 + ((minutes - 20) / 10) * 4);
+        return { rate_mL_h: 100, pressure_mmHg: 8 + 25 * factor };
+      }),
+    );
+    const first = v.findIndex((rules) => rules.includes('infiltration_suspected:medium'));
+    expect(first).toBeGreaterThan(20 * 60);
+    // 2× is reached 2.5 min after onset; sustained 2 min plus smoothing: within 7 min.
+    expect(first - 20 * 60).toBeLessThan(7 * 60);
+  });
+
+  it('stays quiet at 1 mL/h, where sensor noise dwarfs the pressure that flow causes', () => {
+    const v = verdictsOver(
+      series(3600, 1000, (i) => ({ rate_mL_h: 1, pressure_mmHg: 8.25 + ((i * 7919) % 7) - 3 })),
+    );
+    expect(v.flat().filter((rule) => rule.startsWith('infiltration'))).toEqual([]);
+  });
+});
+
+describe('rate_deviation', () => {
+  it('raises when the delivered rate is 20 % under the programmed one over a window', () => {
+    const v = verdictsOver(series(40, 60_000, (_i, ts) => ({ rate_mL_h: 60, vi_mL: (48 * ts) / 3_600_000 })));
+    expect(last(v)).toContain('rate_deviation:medium');
+  });
+
+  it('accepts a pump 5 % off (within pump accuracy)', () => {
+    const v = verdictsOver(series(60, 60_000, (_i, ts) => ({ rate_mL_h: 60, vi_mL: (57 * ts) / 3_600_000 })));
+    expect(v.flat().filter((rule) => rule.startsWith('rate_deviation'))).toEqual([]);
+  });
+});
+
+describe('free_flow', () => {
+  it('raises when volume rises while the pump is stopped', () => {
+    const v = verdictsOver(series(5, 60_000, (i) => ({ state: 'stopped', vi_mL: 10 + i * 0.3 })));
+    expect(last(v)).toContain('free_flow:high');
+  });
+
+  it('raises when delivery runs at 3× the programmed rate', () => {
+    const v = verdictsOver(
+      series(10, 30_000, (_i, ts) => ({ rate_mL_h: 100, vi_mL: (300 * ts) / 3_600_000 })),
+    );
+    expect(last(v)).toContain('free_flow:high');
+  });
+});
+
+describe('unexpected_stop', () => {
+  const paused = (minutes: number) =>
+    verdictsOver(
+      series(minutes + 1, 60_000, (i) => ({
+        state: i === 0 ? 'infusing' : 'paused',
+        vi_mL: 40,
+        vtbi_mL: 100,
+      })),
+    );
+
+  it('is medium after 2 min and high after 10 min paused with volume left', () => {
+    const v = paused(12);
+    expect(v[2]).not.toContain('unexpected_stop:medium');
+    expect(v[4]).toContain('unexpected_stop:medium');
+    expect(v[12]).toContain('unexpected_stop:high');
+  });
+
+  it('stays quiet when the stop is explained by an air-in-line alarm', () => {
+    const v = verdictsOver(
+      series(5, 60_000, () => ({ state: 'stopped', vi_mL: 40, vtbi_mL: 100, alarms: ['air_in_line'] })),
+    );
+    expect(last(v)).toEqual(['air_in_line:high']);
+  });
+});
+
+describe('near_end and infusion_complete', () => {
+  it('warns low with 30 min left, then medium when complete', () => {
+    const v = verdictsOver([
+      sample({ ts: 1, rate_mL_h: 60, vi_mL: 60, vtbi_mL: 100 }),
+      sample({ ts: 2, rate_mL_h: 60, vi_mL: 70, vtbi_mL: 100 }),
+      sample({ ts: 3, state: 'kvo', rate_mL_h: 1, vi_mL: 100, vtbi_mL: 100 }),
     ]);
-    expect(active[1]).toEqual([]);
+    expect(v[0]).toEqual([]);
+    expect(v[1]).toEqual(['near_end:low']);
+    expect(v[2]).toEqual(['infusion_complete:medium']);
   });
 });
 
 describe('battery_low', () => {
   it('is medium at 20 % on battery and high at 5 %', () => {
-    const state = initialPumpEngineState();
-    const low = evaluateSample(
-      state,
+    const v = verdictsOver([
       sample({ ts: 1, battery_pct: 20, onBattery: true }),
-      defaultEngineParams,
-    );
-    const empty = evaluateSample(
-      state,
       sample({ ts: 2, battery_pct: 5, onBattery: true }),
-      defaultEngineParams,
-    );
-    expect(low?.get('battery_low')?.priority).toBe('medium');
-    expect(empty?.get('battery_low')?.priority).toBe('high');
+    ]);
+    expect(v).toEqual([['battery_low:medium'], ['battery_low:high']]);
   });
 
   it('stays quiet at 15 % on mains power', () => {
-    expect(activeRulesOver([sample({ battery_pct: 15, onBattery: false })])[0]).toEqual([]);
+    expect(verdictsOver([sample({ battery_pct: 15, onBattery: false })])[0]).toEqual([]);
   });
 });
 
-describe('air_in_line', () => {
-  it('raises high on the pump flag', () => {
-    const state = initialPumpEngineState();
-    const conditions = evaluateSample(state, sample({ alarms: ['air_in_line'] }), defaultEngineParams);
-    expect(conditions?.get('air_in_line')?.priority).toBe('high');
+describe('order_mismatch', () => {
+  const order: StoredOrder = {
+    pumpId: 'pump',
+    drug: 'ceftriaxone 2 g',
+    rate_mL_h: 50,
+    vtbi_mL: 100,
+    tolerance_pct: 10,
+    updatedAt: 0,
+    updatedBy: null,
+  };
+
+  it('is high when the programmed rate is outside the order’s tolerance', () => {
+    const v = verdictsOver(
+      [sample({ ts: 1, rate_mL_h: 54, vtbi_mL: 100 }), sample({ ts: 2, rate_mL_h: 60, vtbi_mL: 100 })],
+      undefined,
+      order,
+    );
+    expect(v[0]).toEqual([]);
+    expect(v[1]).toEqual(['order_mismatch:high']);
+  });
+
+  it('is high when the VTBI is outside the order', () => {
+    expect(verdictsOver([sample({ rate_mL_h: 50, vtbi_mL: 250 })], undefined, order)[0]).toEqual([
+      'order_mismatch:high',
+    ]);
+  });
+});
+
+describe('clock_skew, air_in_line and pump_alarm', () => {
+  it('raises clock skew beyond 30 s and clears below 25 s', () => {
+    const v = verdictsOver([
+      sample({ ts: 100_000, hubTs: 60_000 }),
+      sample({ ts: 101_000, hubTs: 73_000 }),
+      sample({ ts: 102_000, hubTs: 80_000 }),
+    ]);
+    expect(v).toEqual([['clock_skew:low'], ['clock_skew:low'], []]);
+  });
+
+  it('maps pump alarms without a rule of their own, unknown ones included, and keeps the worst', () => {
+    const v = verdictsOver([
+      sample({ ts: 1, alarms: ['door_open'] }),
+      sample({ ts: 2, alarms: ['door_open', 'set_detached'] }),
+      sample({ ts: 3, alarms: ['keypad_stuck'] }),
+    ]);
+    expect(v).toEqual([['pump_alarm:medium'], ['pump_alarm:high'], ['pump_alarm:medium']]);
+  });
+
+  it('raises air in line high on the pump flag', () => {
+    expect(verdictsOver([sample({ alarms: ['air_in_line'] })])[0]).toEqual(['air_in_line:high']);
   });
 });
 
 describe('event time', () => {
   it('ignores a sample older than one already evaluated', () => {
-    const state = initialPumpEngineState();
-    evaluateSample(state, sample({ ts: 10 }), defaultEngineParams);
-    expect(evaluateSample(state, sample({ ts: 5, alarms: ['air_in_line'] }), defaultEngineParams)).toBeNull();
+    const state = new PumpEngineState(defaultEngineParams);
+    evaluateSample(state, sample({ ts: 10 }));
+    expect(evaluateSample(state, sample({ ts: 5, alarms: ['air_in_line'] }))).toBe(false);
+  });
+});
+
+describe('parameters', () => {
+  it('overrides one value per pump and keeps the rest', () => {
+    const params = resolveParams(defaultEngineParams, { battery: { lowPct: 30 } });
+    expect(params.battery).toEqual({ ...defaultEngineParams.battery, lowPct: 30 });
+    expect(
+      verdictsOver([sample({ battery_pct: 25, onBattery: true })], { battery: { lowPct: 30 } })[0],
+    ).toEqual(['battery_low:medium']);
+  });
+
+  it('rejects an unknown or mistyped parameter with its path', () => {
+    try {
+      resolveParams(
+        defaultEngineParams,
+        { battery: { lowPercent: 30 } } as never,
+        { nearEnd: { remainingMs: 'soon' } } as never,
+      );
+      expect.unreachable();
+    } catch (error) {
+      expect((error as PumpwatchError).code).toBe('CONFIG_INVALID');
+      expect(String((error as PumpwatchError).message)).toMatch(/battery/);
+    }
   });
 });
 

@@ -2,96 +2,93 @@ import {
   type Alert,
   type AlertStatus,
   PRIORITY_RANK,
-  type RuleId,
+  type StoredOrder,
   type TelemetrySample,
 } from '@pumpwatch/protocol';
 import { PumpwatchError } from '../errors.js';
 import type { AlertStore } from '../store/ports.js';
-import {
-  evaluateSample,
-  initialPumpEngineState,
-  type PumpEngineState,
-  sampleRuleIds,
-} from './engine/evaluate.js';
-import { type LivenessInput, livenessConditions, livenessRuleIds } from './engine/liveness.js';
-import type { EngineParams } from './engine/params.js';
-import { type AlertTransition, acknowledge, reconcile } from './lifecycle.js';
+import type { LivenessInput } from './engine/liveness.js';
+import type { DeepPartial, EngineParams } from './engine/params.js';
+import { EngineCore } from './engine-core.js';
+import { type AlertTransition, acknowledge, type EscalationPolicy, snooze } from './lifecycle.js';
+import type { DeliveryRecord, NotificationReason, Notifier, OnCallTier } from './notifiers/notifier.js';
 
 export interface AlertServiceDeps {
   store: AlertStore;
   params: EngineParams;
+  /** Per-pump parameter overrides (server config `engine.pumps`). */
+  pumpParams?: Record<string, DeepPartial<EngineParams>>;
+  policy: EscalationPolicy;
+  tiers: OnCallTier[];
+  notifiers: Notifier[];
   now: () => number;
-  /** Called after each transition is persisted; the WebSocket hub and notifiers listen here. */
+  /** Called after each transition is persisted; the WebSocket hub listens here. */
   onTransition: (transition: AlertTransition) => void;
   onError: (error: unknown) => void;
 }
 
 /**
- * The shell around the pure engine and lifecycle: keeps open alerts in memory, persists every transition
- * with its event before announcing it, and answers queries.
+ * The shell around the pure engine and lifecycle: keeps open alerts and per-pump engine state in memory,
+ * persists every transition with its event before announcing it, runs escalation on the server clock,
+ * and hands notifications to the notifiers.
  */
 export class AlertService {
-  private readonly openByPump = new Map<string, Map<RuleId, Alert>>();
-  private readonly openById = new Map<string, Alert>();
-  private readonly engineStates = new Map<string, PumpEngineState>();
+  private readonly core: EngineCore;
 
-  constructor(private readonly deps: AlertServiceDeps) {}
+  constructor(private readonly deps: AlertServiceDeps) {
+    this.core = new EngineCore({
+      params: deps.params,
+      policy: deps.policy,
+      ...(deps.pumpParams ? { pumpParams: deps.pumpParams } : {}),
+    });
+  }
 
-  /** Restores unresolved alerts after a restart, so an ongoing condition does not raise a duplicate. */
-  async restore(): Promise<number> {
+  /** Restores orders and unresolved alerts after a restart: an ongoing condition raises no duplicate. */
+  async restore(orders: StoredOrder[] = []): Promise<number> {
+    for (const order of orders) this.core.setOrder(order.pumpId, order);
     const alerts = await this.deps.store.unresolved();
-    for (const alert of alerts) {
-      this.track(alert);
-      if (!alert.latched && sampleRuleIds.includes(alert.rule))
-        this.engineState(alert.pumpId).active.add(alert.rule);
-    }
+    for (const alert of alerts) this.core.apply(alert);
     return alerts.length;
   }
 
   onSample(hubId: string, pumpId: string, sample: TelemetrySample): void {
-    const conditions = evaluateSample(this.engineState(pumpId), sample, this.deps.params);
-    if (!conditions) return;
-    const transitions = reconcile(this.openFor(pumpId), conditions, sampleRuleIds, {
-      hubId,
-      pumpId,
-      now: sample.ts,
-      idSuffix: sample.seq,
-    });
-    this.applyAll(transitions);
+    this.applyAll(this.core.onSample(hubId, pumpId, sample, this.deps.now()));
   }
 
   /** Liveness uses the server clock: called on a timer for every known pump. */
   checkLiveness(hubId: string, pumpId: string, input: LivenessInput): void {
-    const now = this.deps.now();
-    const conditions = livenessConditions(input, now, this.deps.params);
-    const transitions = reconcile(this.openFor(pumpId), conditions, livenessRuleIds, {
-      hubId,
-      pumpId,
-      now,
-      idSuffix: now,
-    });
-    this.applyAll(transitions);
+    this.applyAll(this.core.checkLiveness(hubId, pumpId, input, this.deps.now()));
+  }
+
+  /** Escalation timers: called every second; persisted `nextEscalationAt` makes them survive restarts. */
+  tick(): void {
+    this.applyAll(this.core.escalations(this.deps.now()));
   }
 
   async acknowledge(alertId: string, by: string): Promise<Alert> {
-    const alert = this.openById.get(alertId);
-    if (!alert) {
-      const stored = await this.deps.store.get(alertId);
-      if (!stored) throw new PumpwatchError('ALERT_NOT_FOUND', `no alert with id ${alertId}`);
-      return stored;
-    }
-    const transitions = acknowledge(alert, by, this.deps.now());
-    await Promise.all(transitions.map((transition) => this.apply(transition)));
-    return this.openById.get(alertId) ?? (transitions.at(-1)?.alert as Alert);
+    return this.act(alertId, (alert, now) => acknowledge(alert, by, now));
+  }
+
+  async snooze(alertId: string, by: string, durationMs: number): Promise<Alert> {
+    return this.act(alertId, (alert, now) => snooze(alert, by, durationMs, now));
+  }
+
+  /** The prescribed order of a pump; the next sample re-evaluates order_mismatch against it. */
+  setOrder(pumpId: string, order: StoredOrder | null): void {
+    this.core.setOrder(pumpId, order);
+  }
+
+  order(pumpId: string): StoredOrder | null {
+    return this.core.order(pumpId);
   }
 
   /** Open alerts of one pump, worst first. */
   openAlertsOf(pumpId: string): Alert[] {
-    return [...(this.openByPump.get(pumpId)?.values() ?? [])].sort(worstFirst);
+    return [...this.core.openAlertsOf(pumpId)].sort(worstFirst);
   }
 
   openAlerts(): Alert[] {
-    return [...this.openById.values()].sort(worstFirst);
+    return [...this.core.openAlerts()].sort(worstFirst);
   }
 
   async list(status: AlertStatus | 'all' | undefined): Promise<Alert[]> {
@@ -102,54 +99,76 @@ export class AlertService {
     return this.deps.store.list(status, 10_000);
   }
 
-  private applyAll(transitions: AlertTransition[]): void {
-    for (const transition of transitions) {
-      this.apply(transition).catch(this.deps.onError);
+  private async act(
+    alertId: string,
+    action: (alert: Alert, now: number) => AlertTransition[],
+  ): Promise<Alert> {
+    const alert = this.core.open(alertId);
+    if (!alert) {
+      const stored = await this.deps.store.get(alertId);
+      if (!stored) throw new PumpwatchError('ALERT_NOT_FOUND', `no alert with id ${alertId}`);
+      return stored;
     }
+    const transitions = action(alert, this.deps.now());
+    for (const transition of transitions) await this.apply(transition);
+    return transitions.at(-1)?.alert ?? alert;
   }
 
-  /** Updates memory at once (so the next sample sees it), then persists, then announces. */
+  private applyAll(transitions: AlertTransition[]): void {
+    for (const transition of transitions) this.apply(transition).catch(this.deps.onError);
+  }
+
+  /** Updates memory at once (so the next sample sees it), then persists, then announces and notifies. */
   private async apply(transition: AlertTransition): Promise<void> {
     const { alert } = transition;
-    if (alert.status === 'resolved') this.untrack(alert);
-    else this.track(alert);
+    this.core.apply(alert);
     await this.deps.store.save(alert, {
       alertId: alert.id,
       type: transition.type,
       at: transition.at,
       actor: transition.actor,
       alert,
+      ...(transition.details ? { details: transition.details } : {}),
     });
     this.deps.onTransition(transition);
+    const reason = notificationReason(transition);
+    if (reason) void this.notify(alert, reason);
   }
 
-  private track(alert: Alert): void {
-    let perRule = this.openByPump.get(alert.pumpId);
-    if (!perRule) {
-      perRule = new Map();
-      this.openByPump.set(alert.pumpId, perRule);
+  /** Tells the alert's current on-call tier; every delivery is recorded as a `notified` event. */
+  private async notify(alert: Alert, reason: NotificationReason): Promise<void> {
+    const tierIndex = Math.min(alert.escalationLevel, this.deps.tiers.length - 1);
+    const tier = this.deps.tiers[tierIndex];
+    if (!tier) return;
+    for (const notifier of this.deps.notifiers) {
+      let records: DeliveryRecord[];
+      try {
+        records = await notifier.notify({ alert, reason, tierIndex, tier });
+      } catch (error) {
+        this.deps.onError(error);
+        continue;
+      }
+      for (const record of records) {
+        const current = this.core.open(alert.id) ?? alert;
+        await this.deps.store
+          .save(current, {
+            alertId: alert.id,
+            type: 'notified',
+            at: this.deps.now(),
+            actor: `${record.channel}:${tier.name}`,
+            alert: current,
+            details: { reason, tierIndex, ...record },
+          })
+          .catch(this.deps.onError);
+      }
     }
-    perRule.set(alert.rule, alert);
-    this.openById.set(alert.id, alert);
   }
+}
 
-  private untrack(alert: Alert): void {
-    this.openByPump.get(alert.pumpId)?.delete(alert.rule);
-    this.openById.delete(alert.id);
-  }
-
-  private openFor(pumpId: string): ReadonlyMap<RuleId, Alert> {
-    return this.openByPump.get(pumpId) ?? new Map();
-  }
-
-  private engineState(pumpId: string): PumpEngineState {
-    let state = this.engineStates.get(pumpId);
-    if (!state) {
-      state = initialPumpEngineState();
-      this.engineStates.set(pumpId, state);
-    }
-    return state;
-  }
+function notificationReason(transition: AlertTransition): NotificationReason | null {
+  if (transition.type === 'raised' || transition.type === 'renotified') return transition.type;
+  if (transition.type === 'escalated') return 'escalated';
+  return null;
 }
 
 export function worstFirst(a: Alert, b: Alert): number {

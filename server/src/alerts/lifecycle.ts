@@ -1,29 +1,62 @@
-import { type Alert, PRIORITY_RANK, type RuleId } from '@pumpwatch/protocol';
-import type { Condition } from './engine/types.js';
+import { type Alert, MAX_SNOOZE_MS, PRIORITY_RANK, type Priority, type RuleId } from '@pumpwatch/protocol';
+import type { Condition } from './engine/describe.js';
 
-export type AlertEventType = 'raised' | 'escalated' | 'latched' | 'acknowledged' | 'resolved' | 'snoozed';
+export type AlertEventType =
+  | 'raised'
+  | 'escalated'
+  | 'latched'
+  | 'acknowledged'
+  | 'snoozed'
+  | 'renotified'
+  | 'notified'
+  | 'resolved';
 
 /** One transition of one alert: the alert after it, and what happened. Alerts are sent on transitions. */
 export interface AlertTransition {
   type: AlertEventType;
   alert: Alert;
+  /** Server time of the transition. */
   at: number;
   actor: string;
+  details?: Record<string, unknown>;
 }
+
+/**
+ * How long an unacknowledged alert waits before the next on-call tier is notified (ALARMS.md: high
+ * 2 min, medium 10 min; proposed); null = never escalates. `tiers` is how many on-call tiers exist.
+ */
+export interface EscalationPolicy {
+  afterMs: Record<Priority, number | null>;
+  tiers: number;
+}
+
+export const defaultEscalationPolicy: EscalationPolicy = {
+  afterMs: { high: 120_000, medium: 600_000, low: null },
+  tiers: 1,
+};
 
 export interface ReconcileContext {
   hubId: string;
   pumpId: string;
-  now: number;
+  /** Event time of what is being evaluated (the sample's `ts`; the server clock for liveness). */
+  eventTime: number;
+  /** Server clock, for escalation timers. */
+  serverNow: number;
   /** Makes ids unique and deterministic: the sample's seq, or the liveness tick time. */
   idSuffix: string | number;
+  policy: EscalationPolicy;
+}
+
+function nextEscalation(priority: Priority, from: number, policy: EscalationPolicy): number | null {
+  const after = policy.afterMs[priority];
+  return after === null ? null : from + after;
 }
 
 /**
  * Pure alarm lifecycle (IEC 60601-1-8, IHE ACM) for one pump: compares the open alerts of the rules in
  * `scope` with the conditions that hold now and returns the transitions. One alert per (pump, rule)
- * while its condition lasts; priority rises keep the alert id; a high alert whose condition ends before
- * anyone acknowledged it latches instead of resolving.
+ * while its condition lasts; a rising priority keeps the alert id; a high alert whose condition ends
+ * before anyone acknowledged it latches instead of resolving.
  */
 export function reconcile(
   open: ReadonlyMap<RuleId, Alert>,
@@ -32,34 +65,53 @@ export function reconcile(
   ctx: ReconcileContext,
 ): AlertTransition[] {
   const transitions: AlertTransition[] = [];
+  const at = ctx.serverNow;
   for (const rule of scope) {
     const alert = open.get(rule);
     const condition = conditions.get(rule);
     if (condition && !alert) {
-      transitions.push({ type: 'raised', alert: raise(condition, ctx), at: ctx.now, actor: 'engine' });
+      transitions.push({ type: 'raised', alert: raise(condition, ctx), at, actor: 'engine' });
     } else if (condition && alert) {
-      const rising = PRIORITY_RANK[condition.priority] > PRIORITY_RANK[alert.priority];
-      if (rising) {
+      if (PRIORITY_RANK[condition.priority] > PRIORITY_RANK[alert.priority]) {
+        const sooner = nextEscalation(condition.priority, ctx.serverNow, ctx.policy);
         const escalated: Alert = {
           ...alert,
           priority: condition.priority,
           message: condition.message,
           details: condition.details,
           latched: false,
-          escalatedAt: ctx.now,
+          escalatedAt: ctx.serverNow,
+          nextEscalationAt:
+            alert.status === 'active' ? minDefined(alert.nextEscalationAt ?? null, sooner) : null,
         };
-        transitions.push({ type: 'escalated', alert: escalated, at: ctx.now, actor: 'engine' });
+        transitions.push({
+          type: 'escalated',
+          alert: escalated,
+          at,
+          actor: 'engine',
+          details: { from: alert.priority },
+        });
       } else if (alert.latched) {
         // The condition came back before anyone acknowledged: the same alert is live again.
-        const relive: Alert = { ...alert, latched: false, details: condition.details };
-        transitions.push({ type: 'raised', alert: relive, at: ctx.now, actor: 'engine' });
+        transitions.push({
+          type: 'raised',
+          alert: { ...alert, latched: false, details: condition.details },
+          at,
+          actor: 'engine',
+        });
       }
     } else if (!condition && alert) {
-      const transition = conditionEnded(alert, ctx.now);
+      const transition = conditionEnded(alert, ctx.serverNow);
       if (transition) transitions.push(transition);
     }
   }
   return transitions;
+}
+
+function minDefined(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
 }
 
 function raise(condition: Condition, ctx: ReconcileContext): Alert {
@@ -70,7 +122,7 @@ function raise(condition: Condition, ctx: ReconcileContext): Alert {
     rule: condition.rule,
     priority: condition.priority,
     status: 'active',
-    raisedAt: ctx.now,
+    raisedAt: ctx.eventTime,
     acknowledgedAt: null,
     acknowledgedBy: null,
     resolvedAt: null,
@@ -80,6 +132,7 @@ function raise(condition: Condition, ctx: ReconcileContext): Alert {
     snoozedUntil: null,
     escalationLevel: 0,
     escalatedAt: null,
+    nextEscalationAt: nextEscalation(condition.priority, ctx.serverNow, ctx.policy),
   };
 }
 
@@ -88,25 +141,90 @@ function conditionEnded(alert: Alert, now: number): AlertTransition | null {
     if (alert.latched) return null;
     return { type: 'latched', alert: { ...alert, latched: true }, at: now, actor: 'engine' };
   }
+  return { type: 'resolved', alert: resolved(alert, now), at: now, actor: 'engine' };
+}
+
+function resolved(alert: Alert, now: number): Alert {
   return {
-    type: 'resolved',
-    alert: { ...alert, status: 'resolved', resolvedAt: now, latched: false },
-    at: now,
-    actor: 'engine',
+    ...alert,
+    status: 'resolved',
+    resolvedAt: now,
+    latched: false,
+    nextEscalationAt: null,
+    snoozedUntil: null,
   };
 }
 
 /**
- * Acknowledging never clears a live condition (remote acknowledgement acknowledges; ALARMS.md). A latched
- * alert, whose condition has already ended, resolves on acknowledgement.
+ * Acknowledging never clears a live condition (remote acknowledgement acknowledges; ALARMS.md) and stops
+ * escalation. A latched alert, whose condition has already ended, resolves on acknowledgement.
  */
 export function acknowledge(alert: Alert, by: string, now: number): AlertTransition[] {
   if (alert.status !== 'active') return [];
-  const acknowledged: Alert = { ...alert, status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: by };
+  const acknowledged: Alert = {
+    ...alert,
+    status: 'acknowledged',
+    acknowledgedAt: now,
+    acknowledgedBy: by,
+    nextEscalationAt: null,
+  };
   const transitions: AlertTransition[] = [{ type: 'acknowledged', alert: acknowledged, at: now, actor: by }];
-  if (alert.latched) {
-    const resolved: Alert = { ...acknowledged, status: 'resolved', resolvedAt: now, latched: false };
-    transitions.push({ type: 'resolved', alert: resolved, at: now, actor: by });
-  }
+  if (alert.latched)
+    transitions.push({ type: 'resolved', alert: resolved(acknowledged, now), at: now, actor: by });
   return transitions;
+}
+
+/**
+ * Audio pause for a bounded time (never indefinite; ALARMS.md: 2 min default). Snoozing silences the
+ * console only: escalation goes on, because nobody has taken responsibility yet.
+ */
+export function snooze(alert: Alert, by: string, durationMs: number, now: number): AlertTransition[] {
+  if (alert.status === 'resolved') return [];
+  const bounded = Math.min(Math.max(durationMs, 0), MAX_SNOOZE_MS);
+  return [
+    {
+      type: 'snoozed',
+      alert: { ...alert, snoozedUntil: now + bounded },
+      at: now,
+      actor: by,
+      details: { durationMs: bounded },
+    },
+  ];
+}
+
+/**
+ * Escalation on non-response (IHE ACM: the Alert Manager owns it): an active, unacknowledged alert whose
+ * time is up goes to the next on-call tier, or — past the last tier — is re-notified, until someone
+ * acknowledges it.
+ */
+export function escalate(alert: Alert, now: number, policy: EscalationPolicy): AlertTransition[] {
+  const due = alert.nextEscalationAt;
+  if (alert.status !== 'active' || due === null || due === undefined || now < due) return [];
+  const next = nextEscalation(alert.priority, now, policy);
+  if (alert.escalationLevel + 1 < policy.tiers) {
+    const escalated: Alert = {
+      ...alert,
+      escalationLevel: alert.escalationLevel + 1,
+      escalatedAt: now,
+      nextEscalationAt: next,
+    };
+    return [
+      {
+        type: 'escalated',
+        alert: escalated,
+        at: now,
+        actor: 'escalation',
+        details: { tier: escalated.escalationLevel },
+      },
+    ];
+  }
+  return [
+    {
+      type: 'renotified',
+      alert: { ...alert, nextEscalationAt: next },
+      at: now,
+      actor: 'escalation',
+      details: { tier: alert.escalationLevel },
+    },
+  ];
 }

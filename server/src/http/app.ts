@@ -2,11 +2,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import type { AlertService } from '../alerts/alert-service.js';
 import type { PumpMonitor } from '../monitor.js';
-import type { AlertStore, SampleStore } from '../store/ports.js';
+import type { AlertStore, OrderStore, SampleStore } from '../store/ports.js';
 import { registerDashboard } from './dashboard.js';
 import { sendError } from './errors.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import { type HealthDeps, registerHealthRoutes } from './routes/health.js';
+import { registerOrderRoutes } from './routes/orders.js';
 import { registerPumpRoutes } from './routes/pumps.js';
 
 export interface AppDeps {
@@ -15,7 +16,9 @@ export interface AppDeps {
   alerts: AlertService;
   sampleStore: SampleStore;
   alertStore: AlertStore;
+  orderStore: OrderStore;
   health: HealthDeps;
+  now: () => number;
   dashboardDir?: string;
 }
 
@@ -54,6 +57,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps.health);
   registerPumpRoutes(app, { monitor: deps.monitor, samples: deps.sampleStore });
   registerAlertRoutes(app, { alerts: deps.alerts, store: deps.alertStore });
+  registerOrderRoutes(app, {
+    alerts: deps.alerts,
+    orders: deps.orderStore,
+    monitor: deps.monitor,
+    now: deps.now,
+  });
   if (deps.dashboardDir) await registerDashboard(app, deps.dashboardDir);
   return app;
 }

@@ -1,4 +1,4 @@
-import type { Alert, AlertStatus, TelemetrySample } from '@pumpwatch/protocol';
+import type { Alert, AlertStatus, StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
 import type { AlertEventType } from '../alerts/lifecycle.js';
 
 export interface StoredSample {
@@ -32,6 +32,8 @@ export interface AlertEvent {
   at: number;
   actor: string;
   alert: Alert;
+  /** What else the event carries: a webhook delivery's result, a snooze duration, an escalation tier. */
+  details?: Record<string, unknown>;
 }
 
 /** Alert state and its append-only event log. */
@@ -43,9 +45,17 @@ export interface AlertStore {
   events(alertId: string): Promise<AlertEvent[]>;
 }
 
+/** Prescribed orders, one per pump. */
+export interface OrderStore {
+  put(order: StoredOrder): Promise<void>;
+  delete(pumpId: string): Promise<boolean>;
+  all(): Promise<StoredOrder[]>;
+}
+
 export interface Store {
   samples: SampleStore;
   alerts: AlertStore;
+  orders: OrderStore;
   /** Component check for `/api/health`. */
   health(): Promise<{ ok: boolean; detail?: string }>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import type { RuleId, TelemetrySample } from '@pumpwatch/protocol';
+import type { Condition } from './describe.js';
 import type { EngineParams } from './params.js';
-import type { Condition } from './types.js';
 
 export const livenessRuleIds: readonly RuleId[] = ['pump_offline', 'hub_offline'];
 

@@ -1,30 +1,182 @@
+import { prioritySchema } from '@pumpwatch/protocol';
+import { z } from 'zod';
+import { PumpwatchError } from '../../errors.js';
+
 /**
- * Rule parameters. Defaults come from shared/design/ALARMS.md (rule catalog); each names its source.
- * Every value can be overridden globally and per pump (issue 4 deepens this).
+ * Rule parameters. Defaults come from shared/design/ALARMS.md (rule catalog and pump physics); where the
+ * catalog says "proposed", so does the comment here. Every value can be overridden globally (server
+ * config `engine.params`) and per pump (`engine.pumps.{pumpId}`): see `resolveParams`.
  */
-export interface EngineParams {
-  occlusion: {
-    /** Used when a sample carries no occlusionLimit_mmHg. Typical pump default. */
-    defaultLimit_mmHg: number;
+export const engineParamsSchema = z.object({
+  occlusion: z.object({
+    /** Used when a sample carries no occlusionLimit_mmHg; ambulatory pumps sit around 300 mmHg. */
+    defaultLimit_mmHg: z.number().nonnegative(),
     /** Hysteresis: an active occlusion clears only below this fraction of the limit. */
-    clearBelowFraction: number;
-  };
-  battery: {
-    /** ALARMS.md battery_low: ≤ 20 % → medium. */
-    lowPct: number;
-    /** ALARMS.md battery_low: ≤ 5 % or battery empty → high. */
-    criticalPct: number;
-    /** Hysteresis: clears only this many points above the threshold. */
-    hysteresisPct: number;
-  };
-  liveness: {
-    /** ALARMS.md pump_offline: no valid sample for > max(3 × expected interval, 30 s). */
-    pumpOfflineAfterMs: number;
-  };
-}
+    clearBelowFraction: z.number().nonnegative(),
+    /** occlusion_developing: pressure at or above this fraction of the limit… (Alaris: 50 %). */
+    developingFraction: z.number().nonnegative(),
+    /** …and rising at least this fast (mmHg/min)… (proposed; 0.1 mL/h occludes at ~1 mmHg/min) */
+    developingMinSlope_mmHg_min: z.number().nonnegative(),
+    /** …at a rate unchanged for this long, over a trend of this time constant (proposed). */
+    developingWindowMs: z.number().nonnegative(),
+    /** Clears below this fraction of the limit, or when pressure stops rising. */
+    developingClearFraction: z.number().nonnegative(),
+  }),
+  infiltration: z.object({
+    /** Resistance at or above this multiple of the infusion's own baseline (Scott 1996; proposed 2×). */
+    factor: z.number().nonnegative(),
+    /** Hysteresis: clears below this multiple. */
+    clearFactor: z.number().nonnegative(),
+    /** …and at least this pressure rise above what the baseline predicts, so sensor noise at low rates cannot trigger it. */
+    minRise_mmHg: z.number().nonnegative(),
+    /** …held this long (sustained). */
+    sustainMs: z.number().nonnegative(),
+    /** Baseline: mean resistance over this much stable infusion, after `settleMs`. */
+    baselineLearnMs: z.number().nonnegative(),
+    settleMs: z.number().nonnegative(),
+    /** Smoothing time constant of the resistance estimate. */
+    smoothingMs: z.number().nonnegative(),
+    /** Pressure at zero flow (peripheral venous pressure), subtracted before dividing by the rate. */
+    venousPressure_mmHg: z.number().nonnegative(),
+  }),
+  rateDeviation: z.object({
+    /** Relative and absolute bounds: > max(10 %, 0.2 mL/h) (ALARMS.md; pumps are ±2–6 % accurate). */
+    relative: z.number().nonnegative(),
+    absolute_mL_h: z.number().nonnegative(),
+    /** Window: at least this long (proposed)… */
+    windowMs: z.number().nonnegative(),
+    /** …and long enough to expect this much volume, so volume resolution does not dominate… */
+    minWindowVolume_mL: z.number().nonnegative(),
+    /** …but never longer than this. */
+    maxWindowMs: z.number().nonnegative(),
+  }),
+  freeFlow: z.object({
+    /** Delivered ≥ 1.5 × programmed (ALARMS.md; proposed factor)… */
+    factor: z.number().nonnegative(),
+    /** …over this window, with at least this much excess volume. */
+    windowMs: z.number().nonnegative(),
+    minExcess_mL: z.number().nonnegative(),
+    /** Volume rising by this much while the pump is not infusing. */
+    notInfusingVolume_mL: z.number().nonnegative(),
+  }),
+  unexpectedStop: z.object({
+    /** Stopped or paused with the program not complete for > 2 min → medium, > 10 min → high. */
+    mediumAfterMs: z.number().nonnegative(),
+    highAfterMs: z.number().nonnegative(),
+  }),
+  nearEnd: z.object({
+    /** Time remaining ≤ 30 min (ALARMS.md: covers a nurse's travel). */
+    remainingMs: z.number().nonnegative(),
+    /** Hysteresis on the way back up. */
+    clearMarginMs: z.number().nonnegative(),
+  }),
+  battery: z.object({
+    /** ≤ 20 % → medium; ≤ 5 % or battery empty → high (IDS BATTERY_LOW / EMPTY). */
+    lowPct: z.number().nonnegative(),
+    criticalPct: z.number().nonnegative(),
+    hysteresisPct: z.number().nonnegative(),
+  }),
+  clockSkew: z.object({
+    /** Pump clock differs from the hub's by > 30 s (Alaris Systems Manager resyncs beyond 30 s). */
+    maxSkewMs: z.number().nonnegative(),
+    clearBelowMs: z.number().nonnegative(),
+  }),
+  pumpAlarm: z.object({
+    /** Priority of pump-native alarm flags not covered by another rule; unknown flags get `unknownPriority`. */
+    priorities: z.record(z.string(), prioritySchema),
+    unknownPriority: prioritySchema,
+  }),
+  liveness: z.object({
+    /** pump_offline: no valid sample for > max(3 × expected interval, 30 s). */
+    pumpOfflineAfterMs: z.number().nonnegative(),
+  }),
+});
+
+export type EngineParams = z.infer<typeof engineParamsSchema>;
 
 export const defaultEngineParams: EngineParams = {
-  occlusion: { defaultLimit_mmHg: 300, clearBelowFraction: 0.9 },
+  occlusion: {
+    defaultLimit_mmHg: 300,
+    clearBelowFraction: 0.9,
+    developingFraction: 0.5,
+    developingMinSlope_mmHg_min: 1,
+    developingWindowMs: 120_000,
+    developingClearFraction: 0.45,
+  },
+  infiltration: {
+    factor: 2,
+    clearFactor: 1.6,
+    minRise_mmHg: 10,
+    sustainMs: 120_000,
+    baselineLearnMs: 300_000,
+    settleMs: 60_000,
+    smoothingMs: 60_000,
+    venousPressure_mmHg: 8,
+  },
+  rateDeviation: {
+    relative: 0.1,
+    absolute_mL_h: 0.2,
+    windowMs: 600_000,
+    minWindowVolume_mL: 1,
+    maxWindowMs: 3_600_000,
+  },
+  freeFlow: { factor: 1.5, windowMs: 120_000, minExcess_mL: 1, notInfusingVolume_mL: 0.5 },
+  unexpectedStop: { mediumAfterMs: 120_000, highAfterMs: 600_000 },
+  nearEnd: { remainingMs: 30 * 60_000, clearMarginMs: 3 * 60_000 },
   battery: { lowPct: 20, criticalPct: 5, hysteresisPct: 3 },
+  clockSkew: { maxSkewMs: 30_000, clearBelowMs: 25_000 },
+  pumpAlarm: {
+    // IDS annunciation types and pump manuals: what stops delivery or harms is high.
+    priorities: {
+      upstream_occlusion: 'high',
+      reservoir_empty: 'high',
+      set_detached: 'high',
+      malfunction: 'high',
+      reservoir_low: 'medium',
+      door_open: 'medium',
+      temperature: 'medium',
+    },
+    unknownPriority: 'medium',
+  },
   liveness: { pumpOfflineAfterMs: 30_000 },
 };
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/**
+ * Defaults, then global overrides, then a pump's own: each level replaces only what it names. The result
+ * is validated, so a misspelt or mistyped override fails at start with its path, not silently later.
+ */
+export function resolveParams(
+  base: EngineParams,
+  ...overrides: Array<DeepPartial<EngineParams> | Record<string, unknown> | undefined>
+): EngineParams {
+  let result: unknown = base;
+  for (const override of overrides) if (override) result = merge(result, override);
+  const parsed = strictParamsSchema.safeParse(result);
+  if (parsed.success) return parsed.data as EngineParams;
+  const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  const list = issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`).join('\n');
+  throw new PumpwatchError('CONFIG_INVALID', `invalid engine parameters:\n${list}`, issues);
+}
+
+/** Unknown keys are errors here: a typo in an override must not be ignored. */
+const strictParamsSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(engineParamsSchema.shape).map(([key, value]) => [
+      key,
+      key === 'pumpAlarm' ? value : z.strictObject((value as z.ZodObject).shape),
+    ]),
+  ),
+);
+
+function merge(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) out[key] = merge(base[key], value);
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,5 +1,5 @@
-import { ackBodySchema, alertsQuerySchema } from '@pumpwatch/protocol';
-import type { FastifyInstance } from 'fastify';
+import { ackBodySchema, alertsQuerySchema, snoozeBodySchema } from '@pumpwatch/protocol';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AlertService } from '../../alerts/alert-service.js';
 import { PumpwatchError } from '../../errors.js';
@@ -32,13 +32,28 @@ export function registerAlertRoutes(
     if (!params.success) return sendValidationError(reply, params.error);
     const body = ackBodySchema.safeParse(request.body ?? {});
     if (!body.success) return sendValidationError(reply, body.error);
-    try {
-      return await deps.alerts.acknowledge(params.data.alertId, body.data.by);
-    } catch (error) {
-      if (error instanceof PumpwatchError && error.code === 'ALERT_NOT_FOUND') {
-        return sendError(reply, 404, error.code, error.message);
-      }
-      throw error;
-    }
+    return orNotFound(reply, () => deps.alerts.acknowledge(params.data.alertId, body.data.by));
   });
+
+  // Audio pause: bounded by the schema (2 min default, 15 min at most); escalation carries on.
+  app.post('/api/alerts/:alertId/snooze', async (request, reply) => {
+    const params = alertParams.safeParse(request.params);
+    if (!params.success) return sendValidationError(reply, params.error);
+    const body = snoozeBodySchema.safeParse(request.body ?? {});
+    if (!body.success) return sendValidationError(reply, body.error);
+    return orNotFound(reply, () =>
+      deps.alerts.snooze(params.data.alertId, body.data.by, body.data.durationMs),
+    );
+  });
+}
+
+async function orNotFound<T>(reply: FastifyReply, action: () => Promise<T>): Promise<T | FastifyReply> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof PumpwatchError && error.code === 'ALERT_NOT_FOUND') {
+      return sendError(reply, 404, error.code, error.message);
+    }
+    throw error;
+  }
 }

@@ -32,14 +32,15 @@ export class DuckDbAlertStore implements AlertStore {
           },
         );
         await this.writer.run(
-          `INSERT INTO alert_events (alert_id, type, event_at, actor, alert_json)
-           VALUES ($id, $type, $at, $actor, $json)`,
+          `INSERT INTO alert_events (alert_id, type, event_at, actor, alert_json, details_json)
+           VALUES ($id, $type, $at, $actor, $json, $details)`,
           {
             id: event.alertId,
             type: event.type,
             at: BigInt(event.at),
             actor: event.actor,
             json: JSON.stringify(event.alert),
+            details: event.details ? JSON.stringify(event.details) : null,
           },
         );
         await this.writer.run('COMMIT');
@@ -82,7 +83,7 @@ export class DuckDbAlertStore implements AlertStore {
   async events(alertId: string): Promise<AlertEvent[]> {
     await this.drain();
     const result = await this.reader.runAndReadAll(
-      'SELECT alert_id, type, event_at, actor, alert_json FROM alert_events WHERE alert_id = $id ORDER BY event_id',
+      'SELECT alert_id, type, event_at, actor, alert_json, details_json FROM alert_events WHERE alert_id = $id ORDER BY event_id',
       { id: alertId },
     );
     return result.getRowObjectsJS().map((row) => ({
@@ -91,6 +92,9 @@ export class DuckDbAlertStore implements AlertStore {
       at: Number(row.event_at),
       actor: String(row.actor),
       alert: JSON.parse(String(row.alert_json)) as Alert,
+      ...(row.details_json
+        ? { details: JSON.parse(String(row.details_json)) as Record<string, unknown> }
+        : {}),
     }));
   }
 

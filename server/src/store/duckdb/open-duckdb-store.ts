@@ -4,6 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { PumpwatchError } from '../../errors.js';
 import type { Store } from '../ports.js';
 import { DuckDbAlertStore } from './alert-store.js';
+import { DuckDbOrderStore } from './order-store.js';
 import { DuckDbSampleStore } from './sample-store.js';
 import { schemaStatements } from './schema.js';
 
@@ -17,6 +18,7 @@ export interface DuckDbStoreOptions {
 export interface DuckDbStore extends Store {
   samples: DuckDbSampleStore;
   alerts: DuckDbAlertStore;
+  orders: DuckDbOrderStore;
 }
 
 /** Opens (creating if needed) the embedded store. Recovers from the write-ahead log after a crash. */
@@ -49,6 +51,9 @@ export async function openDuckDbStore({
   const appender = await sampleWriter.createAppender('samples');
   const samples = new DuckDbSampleStore(appender, reader);
   const alerts = new DuckDbAlertStore(alertWriter, reader);
+  // Orders get their own connection: a write there must never land inside an alert transaction.
+  const orderConnection = await instance.connect();
+  const orders = new DuckDbOrderStore(orderConnection);
 
   let lastFlushError: string | undefined;
   const timer = setInterval(() => {
@@ -66,6 +71,7 @@ export async function openDuckDbStore({
   return {
     samples,
     alerts,
+    orders,
     async health() {
       if (lastFlushError) return { ok: false, detail: `sample flush failed: ${lastFlushError}` };
       try {
@@ -80,7 +86,7 @@ export async function openDuckDbStore({
       await samples.flush();
       await alerts.drain();
       appender.closeSync();
-      for (const connection of [sampleWriter, alertWriter, reader]) connection.closeSync();
+      for (const connection of [sampleWriter, alertWriter, orderConnection, reader]) connection.closeSync();
       instance.closeSync();
     },
   };

@@ -36,6 +36,12 @@ export const schemaStatements = [
      actor VARCHAR NOT NULL,
      alert_json VARCHAR NOT NULL
    )`,
+  // Event details (webhook delivery results, snooze durations) came after the first schema.
+  `ALTER TABLE alert_events ADD COLUMN IF NOT EXISTS details_json VARCHAR`,
+  `CREATE TABLE IF NOT EXISTS orders (
+     pump_id VARCHAR PRIMARY KEY,
+     order_json VARCHAR NOT NULL
+   )`,
 ];
 
 /** Column order of `samples`, as the appender writes it. */

@@ -1,0 +1,122 @@
+import type { Alert, RuleId, StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
+import { describeConditions } from './engine/describe.js';
+import { evaluateSample } from './engine/evaluate.js';
+import { type LivenessInput, livenessConditions, livenessRuleIds } from './engine/liveness.js';
+import { type DeepPartial, type EngineParams, resolveParams } from './engine/params.js';
+import { PumpEngineState } from './engine/pump-state.js';
+import { sampleRuleIds } from './engine/rule-index.js';
+import { type AlertTransition, type EscalationPolicy, escalate, reconcile } from './lifecycle.js';
+
+export interface EngineCoreOptions {
+  params: EngineParams;
+  pumpParams?: Record<string, DeepPartial<EngineParams>>;
+  policy: EscalationPolicy;
+}
+
+const NO_ALERTS: ReadonlyMap<RuleId, Alert> = new Map();
+
+/**
+ * Rules plus lifecycle for every pump, in memory, without clock or I/O: samples and times in,
+ * transitions out. The caller applies each transition it accepts with `apply` (the server persists first;
+ * the benchmark and the scenario report apply at once). Per sample it costs the rule evaluation only;
+ * the lifecycle runs when a verdict changed.
+ */
+export class EngineCore {
+  private readonly openByPump = new Map<string, Map<RuleId, Alert>>();
+  private readonly openById = new Map<string, Alert>();
+  private readonly states = new Map<string, PumpEngineState>();
+  private readonly orders = new Map<string, StoredOrder>();
+
+  constructor(private readonly options: EngineCoreOptions) {}
+
+  /** `serverNow` is only for escalation timers; rules use the sample's own `ts`. */
+  onSample(hubId: string, pumpId: string, sample: TelemetrySample, serverNow: number): AlertTransition[] {
+    const state = this.state(pumpId);
+    if (!evaluateSample(state, sample)) return [];
+    return reconcile(
+      this.openByPump.get(pumpId) ?? NO_ALERTS,
+      describeConditions(state, sample),
+      sampleRuleIds,
+      {
+        hubId,
+        pumpId,
+        eventTime: sample.ts,
+        serverNow,
+        idSuffix: sample.seq,
+        policy: this.options.policy,
+      },
+    );
+  }
+
+  checkLiveness(hubId: string, pumpId: string, input: LivenessInput, now: number): AlertTransition[] {
+    const conditions = livenessConditions(input, now, this.state(pumpId).params);
+    return reconcile(this.openByPump.get(pumpId) ?? NO_ALERTS, conditions, livenessRuleIds, {
+      hubId,
+      pumpId,
+      eventTime: now,
+      serverNow: now,
+      idSuffix: now,
+      policy: this.options.policy,
+    });
+  }
+
+  escalations(now: number): AlertTransition[] {
+    const transitions: AlertTransition[] = [];
+    for (const alert of this.openById.values())
+      transitions.push(...escalate(alert, now, this.options.policy));
+    return transitions;
+  }
+
+  /** Makes a transition's alert the current one (or forgets it once resolved). */
+  apply(alert: Alert): void {
+    if (alert.status === 'resolved') {
+      this.openByPump.get(alert.pumpId)?.delete(alert.rule);
+      this.openById.delete(alert.id);
+      return;
+    }
+    let perRule = this.openByPump.get(alert.pumpId);
+    if (!perRule) {
+      perRule = new Map();
+      this.openByPump.set(alert.pumpId, perRule);
+    }
+    perRule.set(alert.rule, alert);
+    this.openById.set(alert.id, alert);
+  }
+
+  open(alertId: string): Alert | undefined {
+    return this.openById.get(alertId);
+  }
+
+  openAlerts(): IterableIterator<Alert> {
+    return this.openById.values();
+  }
+
+  openAlertsOf(pumpId: string): IterableIterator<Alert> {
+    return (this.openByPump.get(pumpId) ?? NO_ALERTS).values();
+  }
+
+  setOrder(pumpId: string, order: StoredOrder | null): void {
+    if (order) this.orders.set(pumpId, order);
+    else this.orders.delete(pumpId);
+    const state = this.states.get(pumpId);
+    if (state) {
+      state.order = order;
+      state.forceReconcile = true;
+    }
+  }
+
+  order(pumpId: string): StoredOrder | null {
+    return this.orders.get(pumpId) ?? null;
+  }
+
+  /** Engine state of a pump, created with its resolved parameters on first use. */
+  state(pumpId: string): PumpEngineState {
+    let state = this.states.get(pumpId);
+    if (!state) {
+      const params = resolveParams(this.options.params, this.options.pumpParams?.[pumpId]);
+      state = new PumpEngineState(params, this.orders.get(pumpId) ?? null);
+      this.states.set(pumpId, state);
+    }
+    return state;
+  }
+}

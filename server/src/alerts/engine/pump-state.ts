@@ -1,0 +1,59 @@
+import type { StoredOrder } from '@pumpwatch/protocol';
+import type { EngineParams } from './params.js';
+import { RULE_COUNT } from './rule-index.js';
+
+/**
+ * Everything the engine remembers about one pump: the verdict of every rule and the running windows,
+ * trends and baselines the rules keep. Fixed shape, numbers only, so evaluating a sample allocates
+ * nothing. Owned by the engine and updated in place (the shell never shares it), which for the callers is
+ * the same as the pure (state, sample) → state the design asks for, without the garbage.
+ */
+export class PumpEngineState {
+  /** Current verdict per sample rule (rule-index.ts). */
+  readonly verdicts = new Uint8Array(RULE_COUNT);
+  /** Newest event time evaluated; older samples are not evaluated. */
+  lastTs = Number.NEGATIVE_INFINITY;
+  /** Set after a restart or a parameter change: the next sample reconciles even if no verdict changed. */
+  forceReconcile = true;
+
+  // Program tracking.
+  prevVi = Number.NaN;
+  prevState = '';
+  lastRate = Number.NaN;
+  rateSince = Number.NaN;
+
+  // occlusion_developing: exponentially weighted regression of pressure on time (minutes since originTs).
+  originTs = Number.NaN;
+  ewLastTs = Number.NaN;
+  s0 = 0;
+  st = 0;
+  sp = 0;
+  stt = 0;
+  stp = 0;
+
+  // infiltration_suspected.
+  resistance = Number.NaN;
+  resistanceLastTs = Number.NaN;
+  stableSince = Number.NaN;
+  baselineSum = 0;
+  baselineN = 0;
+  baseline = Number.NaN;
+  aboveSince = Number.NaN;
+
+  // rate_deviation: tumbling window anchored at a sample.
+  rdAnchorTs = Number.NaN;
+  rdAnchorVi = 0;
+
+  // free_flow.
+  ffAnchorTs = Number.NaN;
+  ffAnchorVi = 0;
+  notInfusingVi = Number.NaN;
+
+  // unexpected_stop.
+  stoppedSince = Number.NaN;
+
+  constructor(
+    public params: EngineParams,
+    public order: StoredOrder | null = null,
+  ) {}
+}

@@ -1,0 +1,53 @@
+import { idSchema, orderSchema, type StoredOrder } from '@pumpwatch/protocol';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AlertService } from '../../alerts/alert-service.js';
+import type { PumpMonitor } from '../../monitor.js';
+import type { OrderStore } from '../../store/ports.js';
+import { sendError, sendValidationError } from '../errors.js';
+
+const pumpParams = z.object({ pumpId: idSchema });
+
+/**
+ * `GET|PUT|DELETE /api/pumps/{pumpId}/order`: the prescribed order the order_mismatch rule checks the
+ * pump's programming against. An order may be set before the pump has ever reported.
+ */
+export function registerOrderRoutes(
+  app: FastifyInstance,
+  deps: { alerts: AlertService; orders: OrderStore; monitor: PumpMonitor; now: () => number },
+): void {
+  app.get('/api/pumps/:pumpId/order', async (request, reply) => {
+    const params = pumpParams.safeParse(request.params);
+    if (!params.success) return sendValidationError(reply, params.error);
+    const order = deps.alerts.order(params.data.pumpId);
+    if (!order) return sendError(reply, 404, 'ORDER_NOT_FOUND', `no order for pump ${params.data.pumpId}`);
+    return order;
+  });
+
+  app.put('/api/pumps/:pumpId/order', async (request, reply) => {
+    const params = pumpParams.safeParse(request.params);
+    if (!params.success) return sendValidationError(reply, params.error);
+    const body = orderSchema.safeParse(request.body ?? {});
+    if (!body.success) return sendValidationError(reply, body.error);
+    const order: StoredOrder = {
+      ...body.data,
+      pumpId: params.data.pumpId,
+      updatedAt: deps.now(),
+      updatedBy: null,
+    };
+    await deps.orders.put(order);
+    deps.alerts.setOrder(order.pumpId, order);
+    deps.monitor.markDirty(order.pumpId);
+    return order;
+  });
+
+  app.delete('/api/pumps/:pumpId/order', async (request, reply) => {
+    const params = pumpParams.safeParse(request.params);
+    if (!params.success) return sendValidationError(reply, params.error);
+    const removed = await deps.orders.delete(params.data.pumpId);
+    if (!removed) return sendError(reply, 404, 'ORDER_NOT_FOUND', `no order for pump ${params.data.pumpId}`);
+    deps.alerts.setOrder(params.data.pumpId, null);
+    deps.monitor.markDirty(params.data.pumpId);
+    return reply.code(204).send();
+  });
+}
