@@ -1,5 +1,10 @@
 import type { TelemetrySample } from '@pumpwatch/protocol';
-import { buildScenario, createPumpFromScenario, type ScenarioParams } from '@pumpwatch/simulators';
+import {
+  buildScenario,
+  createPumpFromScenario,
+  type ScenarioParams,
+  type ScenarioStep,
+} from '@pumpwatch/simulators';
 import {
   type DeepPartial,
   defaultEngineParams,
@@ -13,14 +18,20 @@ export const START_TS = 1_763_812_800_000;
 
 export interface TraceOptions extends ScenarioParams {
   seed?: number;
+  /** Events besides the scenario's own, at offsets from the start. */
+  events?: ScenarioStep[];
   durationMs: number;
   intervalMs?: number;
 }
 
 /** Samples of a simulated pump playing a scenario, at event times from START_TS (no wall clock). */
 export function scenarioTrace(name: string, options: TraceOptions): TelemetrySample[] {
-  const { seed = 1, durationMs, intervalMs = 1000, ...params } = options;
-  const pump = createPumpFromScenario(buildScenario(name, params), { seed, startTs: START_TS });
+  const { seed = 1, durationMs, intervalMs = 1000, events = [], ...params } = options;
+  const scenario = buildScenario(name, params);
+  const pump = createPumpFromScenario(
+    { ...scenario, events: [...scenario.events, ...events] },
+    { seed, startTs: START_TS },
+  );
   const samples: TelemetrySample[] = [];
   let seq = 0;
   for (let ts = START_TS; ts <= START_TS + durationMs; ts += intervalMs) {

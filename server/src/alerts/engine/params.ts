@@ -21,6 +21,11 @@ export const engineParamsSchema = z.object({
     developingWindowMs: z.number().nonnegative(),
     /** Clears below this fraction of the limit, or when pressure stops rising. */
     developingClearFraction: z.number().nonnegative(),
+    /**
+     * Volume a line stores per mmHg: 1.4e-3 mL/mmHg reproduces a syringe driver's disclosed times to
+     * alarm (ALARMS.md: ~5 min at 5 mL/h, ~50 min at 0.5 mL/h). Sets how fast an occlusion climbs.
+     */
+    lineCompliance_mL_per_mmHg: z.number().positive(),
   }),
   infiltration: z.object({
     /** Resistance at or above this multiple of the infusion's own baseline (Scott 1996; proposed 2×). */
@@ -31,13 +36,15 @@ export const engineParamsSchema = z.object({
     minRise_mmHg: z.number().nonnegative(),
     /** …held this long (sustained). */
     sustainMs: z.number().nonnegative(),
-    /** Baseline: mean resistance over this much stable infusion, after `settleMs`. */
+    /** Baseline: lowest smoothed resistance over this much stable infusion, after `settleMs`. */
     baselineLearnMs: z.number().nonnegative(),
     settleMs: z.number().nonnegative(),
     /** Smoothing time constant of the resistance estimate. */
     smoothingMs: z.number().nonnegative(),
     /** Pressure at zero flow (peripheral venous pressure), subtracted before dividing by the rate. */
     venousPressure_mmHg: z.number().nonnegative(),
+    /** A climb faster than this fraction of an occlusion's climb (rate / compliance) is an occlusion's. */
+    occlusionSlopeFraction: z.number().nonnegative(),
   }),
   rateDeviation: z.object({
     /** Relative and absolute bounds: > max(10 %, 0.2 mL/h) (ALARMS.md; pumps are ±2–6 % accurate). */
@@ -100,18 +107,20 @@ export const defaultEngineParams: EngineParams = {
     clearBelowFraction: 0.9,
     developingFraction: 0.5,
     developingMinSlope_mmHg_min: 1,
-    developingWindowMs: 120_000,
+    developingWindowMs: 60_000,
     developingClearFraction: 0.45,
+    lineCompliance_mL_per_mmHg: 1.4e-3,
   },
   infiltration: {
     factor: 2,
     clearFactor: 1.6,
     minRise_mmHg: 10,
     sustainMs: 120_000,
-    baselineLearnMs: 300_000,
-    settleMs: 60_000,
+    baselineLearnMs: 180_000,
+    settleMs: 30_000,
     smoothingMs: 60_000,
     venousPressure_mmHg: 8,
+    occlusionSlopeFraction: 0.25,
   },
   rateDeviation: {
     relative: 0.1,

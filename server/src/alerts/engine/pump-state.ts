@@ -35,7 +35,7 @@ export class PumpEngineState {
   resistance = Number.NaN;
   resistanceLastTs = Number.NaN;
   stableSince = Number.NaN;
-  baselineSum = 0;
+  baselineMin = Number.POSITIVE_INFINITY;
   baselineN = 0;
   baseline = Number.NaN;
   aboveSince = Number.NaN;

@@ -101,7 +101,8 @@ export function occlusionDeveloping(st: PumpEngineState, s: TelemetrySample, p: 
  * it): line resistance, (pressure − venous pressure) / rate, smoothed, against the baseline this
  * infusion learned in its first stable minutes. A sustained rise to 2× the baseline below the occlusion
  * limit says "check the infusion site". The absolute rise bound keeps sensor noise at low rates, where
- * pressure carries almost no information, from raising it.
+ * pressure carries almost no information, from raising it; a pressure still climbing steadily is left to
+ * the occlusion rules.
  */
 export function infiltrationSuspected(st: PumpEngineState, s: TelemetrySample, p: EngineParams): Verdict {
   const q = p.infiltration;
@@ -125,9 +126,11 @@ export function infiltrationSuspected(st: PumpEngineState, s: TelemetrySample, p
   if (Number.isNaN(st.baseline)) {
     const stableFor = s.ts - st.stableSince;
     if (stableFor >= q.settleMs && pressure < occlusionLimit(s, p) * 0.5) {
-      st.baselineSum += st.resistance;
+      // The lowest smoothed resistance of the learning window: an infiltration that began during the
+      // window (cannulas slip early too) then cannot raise the baseline and hide itself.
+      st.baselineMin = Math.min(st.baselineMin, st.resistance);
       st.baselineN += 1;
-      if (stableFor >= q.settleMs + q.baselineLearnMs) st.baseline = st.baselineSum / st.baselineN;
+      if (stableFor >= q.settleMs + q.baselineLearnMs) st.baseline = st.baselineMin;
     }
     return NONE;
   }
@@ -136,7 +139,12 @@ export function infiltrationSuspected(st: PumpEngineState, s: TelemetrySample, p
   const rise_mmHg = (st.resistance - st.baseline) * s.rate_mL_h;
   const belowLimit = pressure < occlusionLimit(s, p);
   if (wasActive) return ratio >= q.clearFactor && belowLimit ? MEDIUM : NONE;
-  if (ratio >= q.factor && rise_mmHg >= q.minRise_mmHg && belowLimit) {
+  // An occlusion makes pressure climb at about rate / line compliance (the pump keeps pushing into a
+  // closed line); tissue resistance rises far slower at that rate. A climb that fast is left to the
+  // occlusion rules.
+  const occlusionSlope_mmHg_min = s.rate_mL_h / p.occlusion.lineCompliance_mL_per_mmHg / 60;
+  const stillClimbing = pressureSlope(st) >= q.occlusionSlopeFraction * occlusionSlope_mmHg_min;
+  if (ratio >= q.factor && rise_mmHg >= q.minRise_mmHg && belowLimit && !stillClimbing) {
     if (Number.isNaN(st.aboveSince)) st.aboveSince = s.ts;
     return s.ts - st.aboveSince >= q.sustainMs ? MEDIUM : NONE;
   }
@@ -148,7 +156,7 @@ export function infiltrationSuspected(st: PumpEngineState, s: TelemetrySample, p
 export function resetInfiltrationBaseline(st: PumpEngineState): void {
   st.resistance = Number.NaN;
   st.stableSince = Number.NaN;
-  st.baselineSum = 0;
+  st.baselineMin = Number.POSITIVE_INFINITY;
   st.baselineN = 0;
   st.baseline = Number.NaN;
   st.aboveSince = Number.NaN;
