@@ -1,7 +1,13 @@
 import type { Alert, RuleId } from '@pumpwatch/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../src/alerts/engine/describe.js';
-import { acknowledge, defaultEscalationPolicy, reconcile } from '../src/alerts/lifecycle.js';
+import {
+  acknowledge,
+  defaultEscalationPolicy,
+  escalate,
+  reconcile,
+  snooze,
+} from '../src/alerts/lifecycle.js';
 
 const ctx = {
   hubId: 'hub-1',
@@ -82,5 +88,59 @@ describe('alarm lifecycle', () => {
   it('leaves rules outside its scope alone', () => {
     const alert = raised('battery_low', 'medium');
     expect(reconcile(openOf(alert), new Map(), ['pump_offline'], ctx)).toEqual([]);
+  });
+});
+
+describe('snooze', () => {
+  it('pauses audio for the asked time but never beyond 15 min', () => {
+    const alert = raised('occlusion_downstream', 'high');
+    expect(snooze(alert, 'Joy', 120_000, 5000)[0]?.alert.snoozedUntil).toBe(125_000);
+    expect(snooze(alert, 'Joy', 10 * 3_600_000, 5000)[0]?.alert.snoozedUntil).toBe(5000 + 900_000);
+  });
+
+  it('leaves escalation running: snoozing is not taking responsibility', () => {
+    const alert = raised('occlusion_downstream', 'high');
+    const snoozed = snooze(alert, 'Joy', 120_000, 5000)[0]?.alert as Alert;
+    expect(snoozed.nextEscalationAt).toBe(alert.nextEscalationAt);
+  });
+});
+
+describe('escalation', () => {
+  const policy = { afterMs: { high: 120_000, medium: 600_000, low: null }, tiers: 3 };
+  const raisedWith = (priority: 'high' | 'medium' | 'low') =>
+    reconcile(new Map(), condition('battery_low', priority), scope, { ...ctx, policy })[0]?.alert as Alert;
+
+  it('escalates an unacknowledged high alert tier by tier every 2 min, then re-notifies the last tier', () => {
+    let alert = raisedWith('high');
+    expect(alert.nextEscalationAt).toBe(1000 + 120_000);
+    expect(escalate(alert, 1000 + 119_999, policy)).toEqual([]);
+    const steps: string[] = [];
+    for (let now = 1000 + 120_000; steps.length < 4; now += 120_000) {
+      const [transition] = escalate(alert, now, policy);
+      if (!transition) throw new Error(`nothing due at ${now}`);
+      steps.push(`${transition.type}:${transition.alert.escalationLevel}`);
+      alert = transition.alert;
+    }
+    expect(steps).toEqual(['escalated:1', 'escalated:2', 'renotified:2', 'renotified:2']);
+  });
+
+  it('waits 10 min for a medium alert and never escalates a low one', () => {
+    expect(raisedWith('medium').nextEscalationAt).toBe(1000 + 600_000);
+    expect(raisedWith('low').nextEscalationAt).toBeNull();
+  });
+
+  it('stops once the alert is acknowledged', () => {
+    const acknowledged = acknowledge(raisedWith('high'), 'Joy', 2000)[0]?.alert as Alert;
+    expect(acknowledged.nextEscalationAt).toBeNull();
+    expect(escalate(acknowledged, 10_000_000, policy)).toEqual([]);
+  });
+
+  it('brings the next escalation forward when the priority rises', () => {
+    const medium = raisedWith('medium');
+    const [escalated] = reconcile(openOf(medium), condition('battery_low', 'high'), scope, {
+      ...at(5000),
+      policy,
+    });
+    expect(escalated?.alert.nextEscalationAt).toBe(5000 + 120_000);
   });
 });

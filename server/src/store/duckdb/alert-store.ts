@@ -32,8 +32,8 @@ export class DuckDbAlertStore implements AlertStore {
           },
         );
         await this.writer.run(
-          `INSERT INTO alert_events (alert_id, type, event_at, actor, alert_json, details_json)
-           VALUES ($id, $type, $at, $actor, $json, $details)`,
+          `INSERT INTO alert_events (event_id, alert_id, type, event_at, actor, alert_json, details_json)
+           VALUES (nextval('alert_event_seq'), $id, $type, $at, $actor, $json, $details)`,
           {
             id: event.alertId,
             type: event.type,

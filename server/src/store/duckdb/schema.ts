@@ -1,4 +1,8 @@
 /**
+ * No column defaults that call functions and no ALTER TABLE: DuckDB 1.5 fails to replay such statements
+ * from its write-ahead log after a crash ("GetDefaultDatabase with no default database set"), found by
+ * test/alert-restart.test.ts. Event ids come from `nextval` in the INSERT itself.
+ *
  * Embedded store schema (DuckDB; docs/decisions/0002-embedded-store-duckdb.md). Columns carry units like
  * the protocol's field names. Samples keep the pump clock (`ts`) and the server clock (`received_at`).
  */
@@ -29,15 +33,14 @@ export const schemaStatements = [
    )`,
   `CREATE SEQUENCE IF NOT EXISTS alert_event_seq`,
   `CREATE TABLE IF NOT EXISTS alert_events (
-     event_id BIGINT PRIMARY KEY DEFAULT nextval('alert_event_seq'),
+     event_id BIGINT PRIMARY KEY,
      alert_id VARCHAR NOT NULL,
      type VARCHAR NOT NULL,
      event_at BIGINT NOT NULL,
      actor VARCHAR NOT NULL,
-     alert_json VARCHAR NOT NULL
+     alert_json VARCHAR NOT NULL,
+     details_json VARCHAR
    )`,
-  // Event details (webhook delivery results, snooze durations) came after the first schema.
-  `ALTER TABLE alert_events ADD COLUMN IF NOT EXISTS details_json VARCHAR`,
   `CREATE TABLE IF NOT EXISTS orders (
      pump_id VARCHAR PRIMARY KEY,
      order_json VARCHAR NOT NULL
