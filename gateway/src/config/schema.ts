@@ -1,0 +1,94 @@
+import { DEFAULT_TOPIC_PREFIX, idSchema, MAX_RATE_ML_H } from '@pumpwatch/protocol';
+import { demoFleet, scenarioNames } from '@pumpwatch/simulators';
+import { z } from 'zod';
+
+/**
+ * A simulated pump: the simulators' PumpModel playing a named scenario. Serial and BLE drivers will be
+ * further members of the `driver` union.
+ */
+const simulatedPumpSchema = z.strictObject({
+  pumpId: idSchema,
+  driver: z.literal('simulated'),
+  scenario: z.enum(scenarioNames).default('normal'),
+  rate_mL_h: z.number().positive().max(MAX_RATE_ML_H).optional(),
+  vtbi_mL: z.number().positive().optional(),
+  /** When the scenario's problem starts, in simulated ms after the gateway starts. */
+  onsetMs: z.number().int().nonnegative().optional(),
+  /** Time acceleration; defaults to `simulation.speed`. */
+  speed: z.number().positive().max(10_000).optional(),
+  /** Wall-clock ms between samples; defaults to `simulation.intervalMs`. */
+  intervalMs: z.number().int().min(10).max(3_600_000).optional(),
+  /** PRNG seed; defaults to a hash of the pump id, so a pump behaves the same every run. */
+  seed: z.number().int().nonnegative().optional(),
+});
+
+export const pumpConfigSchema = z.discriminatedUnion('driver', [simulatedPumpSchema]);
+export type PumpConfig = z.infer<typeof pumpConfigSchema>;
+export type SimulatedPumpConfig = z.infer<typeof simulatedPumpSchema>;
+
+const topicPrefixSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^#+/][^#+]*[^#+/]$|^[^#+/]$/, 'no MQTT wildcards (# +) and no leading or trailing "/"');
+
+export const gatewayConfigSchema = z
+  .strictObject({
+    hubId: idSchema,
+    mqtt: z
+      .strictObject({
+        url: z
+          .string()
+          .regex(/^(mqtts?|wss?|tcp|ssl):\/\/\S+$/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
+          .default('mqtt://127.0.0.1:1883'),
+        username: z.string().min(1).optional(),
+        password: z.string().optional(),
+        /** Defaults to `pumpwatch-gateway-{hubId}`: one session per hub, a second hub process kicks the first. */
+        clientId: z.string().min(1).max(128).optional(),
+        reconnectPeriodMs: z.number().int().min(50).max(600_000).default(1000),
+        connectTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+        keepaliveS: z.number().int().min(1).max(3600).default(30),
+      })
+      .prefault({}),
+    topicPrefix: topicPrefixSchema.default(DEFAULT_TOPIC_PREFIX),
+    dataDir: z.string().min(1).default('./data/gateway'),
+    /** Retained status is republished this often; the server's hub_offline rule waits 60 s for it. */
+    heartbeatMs: z.number().int().min(100).max(3_600_000).default(15_000),
+    outbox: z
+      .strictObject({
+        /** Disk budget in samples: about 300 bytes each, so 100 000 is ~30 MB and ~4 h of 7 pumps at 1 Hz. */
+        maxEntries: z.number().int().min(1).max(100_000_000).default(100_000),
+        maxInFlight: z.number().int().min(1).max(1000).default(64),
+      })
+      .prefault({}),
+    /** Defaults for simulated pumps that do not set their own. */
+    simulation: z
+      .strictObject({
+        speed: z.number().positive().max(10_000).default(1),
+        intervalMs: z.number().int().min(10).max(3_600_000).default(1000),
+      })
+      .prefault({}),
+    /** Adds the simulators' demo fleet (PUMP-0001…) to `pumps`. */
+    demo: z.boolean().default(false),
+    pumps: z.array(pumpConfigSchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>(config.demo ? demoFleet().map((p) => p.pumpId) : []);
+    config.pumps.forEach((pump, index) => {
+      if (seen.has(pump.pumpId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pumps', index, 'pumpId'],
+          message: `duplicate pump id ${pump.pumpId}${config.demo ? ' (the demo fleet may use it)' : ''}`,
+        });
+      }
+      seen.add(pump.pumpId);
+    });
+    if (seen.size === 0) {
+      ctx.addIssue({ code: 'custom', path: ['pumps'], message: 'no pumps: list some or set demo: true' });
+    }
+  });
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+/** What a config file may contain: everything with a default can be left out. */
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
