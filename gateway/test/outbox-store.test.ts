@@ -96,3 +96,13 @@ describe('OutboxStore', () => {
     await expect(store.append('A', sample(1))).rejects.toMatchObject({ code: 'STORE_CLOSED' });
   });
 });
+
+describe('OutboxStore locking', () => {
+  it('refuses a second open of the same data dir with a stable code', async () => {
+    const dir = freshDir();
+    await open(dir);
+    await expect(OutboxStore.open(dir, { maxEntries: 10 })).rejects.toMatchObject({
+      code: 'STORE_OPEN_FAILED',
+    });
+  });
+});
