@@ -14,6 +14,8 @@ export interface EngineCoreOptions {
 }
 
 const NO_ALERTS: ReadonlyMap<RuleId, Alert> = new Map();
+/** Returned when nothing changed, so the per-sample path allocates nothing. */
+const NO_TRANSITIONS: AlertTransition[] = [];
 
 /**
  * Rules plus lifecycle for every pump, in memory, without clock or I/O: samples and times in,
@@ -32,7 +34,7 @@ export class EngineCore {
   /** `serverNow` is only for escalation timers; rules use the sample's own `ts`. */
   onSample(hubId: string, pumpId: string, sample: TelemetrySample, serverNow: number): AlertTransition[] {
     const state = this.state(pumpId);
-    if (!evaluateSample(state, sample)) return [];
+    if (!evaluateSample(state, sample)) return NO_TRANSITIONS;
     return reconcile(
       this.openByPump.get(pumpId) ?? NO_ALERTS,
       describeConditions(state, sample),

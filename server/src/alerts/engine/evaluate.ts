@@ -1,7 +1,6 @@
 import type { TelemetrySample } from '@pumpwatch/protocol';
-import type { EngineParams } from './params.js';
 import type { PumpEngineState } from './pump-state.js';
-import { RULE_COUNT, type Verdict } from './rule-index.js';
+import { R, type Verdict } from './rule-index.js';
 import { airInLine, batteryLow, clockSkew, orderMismatch, pumpAlarm } from './rules/flags.js';
 import { freeFlow, infusionComplete, nearEnd, rateDeviation, unexpectedStop } from './rules/flow.js';
 import {
@@ -13,31 +12,14 @@ import {
   updatePressureTrend,
 } from './rules/pressure.js';
 
-type Rule = (st: PumpEngineState, s: TelemetrySample, p: EngineParams) => Verdict;
-
-/** In the order of `sampleRuleIds` (rule-index.ts). */
-const rules: readonly Rule[] = [
-  occlusionDownstream,
-  occlusionDeveloping,
-  infiltrationSuspected,
-  rateDeviation,
-  freeFlow,
-  airInLine,
-  unexpectedStop,
-  nearEnd,
-  infusionComplete,
-  batteryLow,
-  orderMismatch,
-  clockSkew,
-  pumpAlarm,
-];
-if (rules.length !== RULE_COUNT) throw new Error('engine: rule table out of step with sampleRuleIds');
-
 /**
  * The engine's core: evaluates every sample rule on one sample at the sample's own time (event time, so a
  * trace replayed at any speed gives the same verdicts). Updates the pump's state in place, allocates
  * nothing, and returns whether any verdict changed — only then does the lifecycle need to run.
  * A sample older than one already evaluated is ignored (it is stored, but must not move state back).
+ *
+ * The rules are called one by one rather than through a table: direct calls let V8 inline them, which
+ * measured about twice as fast (npm run bench:engine). The order is `sampleRuleIds` (rule-index.ts).
  */
 export function evaluateSample(st: PumpEngineState, s: TelemetrySample): boolean {
   if (s.ts < st.lastTs) return false;
@@ -45,17 +27,29 @@ export function evaluateSample(st: PumpEngineState, s: TelemetrySample): boolean
   const p = st.params;
   trackProgram(st, s);
   updatePressureTrend(st, s, p);
+  const v = st.verdicts;
   let changed = st.forceReconcile;
   st.forceReconcile = false;
-  const verdicts = st.verdicts;
-  for (let i = 0; i < RULE_COUNT; i += 1) {
-    const verdict = (rules[i] as Rule)(st, s, p);
-    if (verdict !== verdicts[i]) {
-      verdicts[i] = verdict;
-      changed = true;
-    }
-  }
+  changed = set(v, R.occlusion_downstream, occlusionDownstream(st, s, p)) || changed;
+  changed = set(v, R.occlusion_developing, occlusionDeveloping(st, s, p)) || changed;
+  changed = set(v, R.infiltration_suspected, infiltrationSuspected(st, s, p)) || changed;
+  changed = set(v, R.rate_deviation, rateDeviation(st, s, p)) || changed;
+  changed = set(v, R.free_flow, freeFlow(st, s, p)) || changed;
+  changed = set(v, R.air_in_line, airInLine(st, s)) || changed;
+  changed = set(v, R.unexpected_stop, unexpectedStop(st, s, p)) || changed;
+  changed = set(v, R.near_end, nearEnd(st, s, p)) || changed;
+  changed = set(v, R.infusion_complete, infusionComplete(st, s)) || changed;
+  changed = set(v, R.battery_low, batteryLow(st, s, p)) || changed;
+  changed = set(v, R.order_mismatch, orderMismatch(st, s)) || changed;
+  changed = set(v, R.clock_skew, clockSkew(st, s, p)) || changed;
+  changed = set(v, R.pump_alarm, pumpAlarm(st, s, p)) || changed;
   return changed;
+}
+
+function set(verdicts: Uint8Array, index: number, verdict: Verdict): boolean {
+  if (verdicts[index] === verdict) return false;
+  verdicts[index] = verdict;
+  return true;
 }
 
 /** Notices rate changes and new programs, which restart the trends and windows that depend on them. */

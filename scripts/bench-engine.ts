@@ -1,0 +1,140 @@
+/**
+ * `npm run bench:engine`: the alert engine core (rules + lifecycle, no I/O) on a mixed trace of 10,000
+ * simulated pumps. Prints samples/s, ns/sample, heap growth while measuring, and memory per pump, next to
+ * a bare loop over the same samples measured in the same run (these machines are shared: compare the
+ * ratio, not absolute times). Writes artifacts/bench-engine.json.
+ *
+ *   npm run bench:engine -- [--pumps 10000] [--seconds 120]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { TelemetrySample } from '@pumpwatch/protocol';
+import { defaultEngineParams, defaultEscalationPolicy, EngineCore } from '@pumpwatch/server';
+import { buildScenario, createPumpFromScenario, NORMAL_RATES_mL_h } from '@pumpwatch/simulators';
+
+const { values } = parseArgs({
+  options: { pumps: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '120' } },
+});
+const PUMPS = Number(values.pumps);
+const SECONDS = Number(values.seconds);
+const START = 1_763_812_800_000;
+
+type Entry = { pumpId: string; sample: TelemetrySample };
+
+/** One pump in ten has a problem; the rest infuse normally at rates from 0.5 to 250 mL/h. */
+function scenarioFor(index: number) {
+  const rate = NORMAL_RATES_mL_h[index % NORMAL_RATES_mL_h.length] as number;
+  switch (index % 40) {
+    case 1:
+      return buildScenario('occlusion', { rate_mL_h: 5, onsetMs: 20_000 });
+    case 2:
+      return buildScenario('infiltration', { onsetMs: 10_000 });
+    case 3:
+      return buildScenario('air_in_line', { onsetMs: 30_000 });
+    case 4:
+      return buildScenario('paused');
+    default:
+      return buildScenario('normal', { rate_mL_h: rate });
+  }
+}
+
+function buildTrace(): Entry[] {
+  process.stdout.write(`generating ${PUMPS} pumps × ${SECONDS} s of 1 Hz samples… `);
+  const started = performance.now();
+  const pumps = Array.from({ length: PUMPS }, (_, i) => ({
+    pumpId: `PUMP-${String(i).padStart(5, '0')}`,
+    model: createPumpFromScenario(scenarioFor(i), { seed: i + 1, startTs: START }),
+    seq: 0,
+  }));
+  const trace: Entry[] = [];
+  for (let second = 0; second < SECONDS; second += 1) {
+    const ts = START + second * 1000;
+    for (const pump of pumps) {
+      pump.model.advance(ts);
+      if (!pump.model.reporting) continue;
+      pump.seq += 1;
+      trace.push({ pumpId: pump.pumpId, sample: { ...pump.model.sample(), seq: pump.seq } });
+    }
+  }
+  process.stdout.write(`${trace.length.toLocaleString('en')} samples in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  return trace;
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function main(): void {
+  if (!(globalThis as { gc?: unknown }).gc) console.warn('run with --expose-gc for heap figures (npm run bench:engine does)');
+  const trace = buildTrace();
+  const half = Math.floor(trace.length / 2);
+
+  // Bare baseline: touch each sample the way any consumer must (read a few fields).
+  let sink = 0;
+  const bareStart = performance.now();
+  for (let i = half; i < trace.length; i += 1) {
+    const entry = trace[i] as Entry;
+    sink += entry.sample.rate_mL_h + entry.sample.vi_mL + entry.pumpId.length;
+  }
+  const bareMs = performance.now() - bareStart;
+
+  gc();
+  const heapEmpty = process.memoryUsage().heapUsed;
+  const core = new EngineCore({ params: defaultEngineParams, policy: defaultEscalationPolicy });
+  let transitions = 0;
+  const run = (from: number, to: number) => {
+    for (let i = from; i < to; i += 1) {
+      const { pumpId, sample } = trace[i] as Entry;
+      const out = core.onSample('bench-hub', pumpId, sample, sample.ts);
+      for (let j = 0; j < out.length; j += 1) {
+        core.apply((out[j] as (typeof out)[number]).alert);
+        transitions += 1;
+      }
+    }
+  };
+  // First half: every pump's state is created and the JIT warms up. Second half: the steady state.
+  run(0, half);
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const transitionsBefore = transitions;
+  const started = performance.now();
+  run(half, trace.length);
+  const elapsedMs = performance.now() - started;
+  const heapAfter = process.memoryUsage().heapUsed;
+  gc();
+  const heapAfterGc = process.memoryUsage().heapUsed;
+
+  const measured = trace.length - half;
+  const result = {
+    pumps: PUMPS,
+    samplesMeasured: measured,
+    samplesPerSecond: Math.round(measured / (elapsedMs / 1000)),
+    nsPerSample: Number(((elapsedMs * 1e6) / measured).toFixed(1)),
+    bareLoopNsPerSample: Number(((bareMs * 1e6) / measured).toFixed(1)),
+    transitionsWhileMeasuring: transitions - transitionsBefore,
+    heapGrowthWhileMeasuringBytes: heapAfter - heapBefore,
+    heapGrowthBytesPerSample: Number(((heapAfter - heapBefore) / measured).toFixed(3)),
+    retainedAfterGcBytes: heapAfterGc - heapBefore,
+    memoryPerPumpBytes: Math.round((heapBefore - heapEmpty) / PUMPS),
+    node: process.version,
+  };
+  console.table({
+    'engine core': { 'samples/s': result.samplesPerSecond.toLocaleString('en'), 'ns/sample': result.nsPerSample },
+    'bare loop (baseline)': {
+      'samples/s': Math.round(measured / (bareMs / 1000)).toLocaleString('en'),
+      'ns/sample': result.bareLoopNsPerSample,
+    },
+  });
+  console.log(
+    `heap growth while measuring: ${(result.heapGrowthWhileMeasuringBytes / 1024).toFixed(0)} KiB ` +
+      `(${result.heapGrowthBytesPerSample} B/sample, ${result.transitionsWhileMeasuring} alert transitions); ` +
+      `retained after GC: ${(result.retainedAfterGcBytes / 1024).toFixed(0)} KiB; ` +
+      `memory per pump: ${result.memoryPerPumpBytes} B`,
+  );
+  mkdirSync('artifacts', { recursive: true });
+  writeFileSync('artifacts/bench-engine.json', `${JSON.stringify(result, null, 2)}\n`);
+  console.log('wrote artifacts/bench-engine.json');
+  if (sink === -1) console.log(sink);
+}
+
+main();
