@@ -4,6 +4,7 @@ import { DEFAULT_TOPIC_PREFIX } from '@pumpwatch/protocol';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { PumpwatchError } from './errors.js';
+import { storeConfigFromEnv, storeConfigSchema } from './store/config.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -24,6 +25,8 @@ export const serverConfigSchema = z.object({
     })
     .default({ embeddedPort: 1883, embeddedHost: '127.0.0.1', topicPrefix: DEFAULT_TOPIC_PREFIX }),
   dataDir: z.string().min(1).default('./data/server'),
+  /** Retention, group commit, and InfluxDB (docs/storage.md). */
+  store: storeConfigSchema.prefault({}),
   /** Where the built dashboard lives; served at `/`. */
   dashboardDir: z.string().optional(),
   /** Liveness: a pump with no valid sample for this long is offline (ALARMS.md pump_offline). */
@@ -108,6 +111,7 @@ export function loadServerConfig({ env = process.env, argv = [] }: ConfigSources
   merged.http = http;
   merged.mqtt = mqtt;
   setIf(merged, 'dataDir', values['data-dir'] ?? env.PUMPWATCH_DATA_DIR);
+  merged.store = storeConfigFromEnv(merged.store, env);
   setIf(merged, 'logLevel', values['log-level'] ?? env.PUMPWATCH_LOG_LEVEL);
   return parseServerConfig(merged);
 }

@@ -13,7 +13,7 @@ import { startMqttSubscriber } from './ingest/mqtt-subscriber.js';
 import { TelemetryIngest } from './ingest/telemetry-ingest.js';
 import { PumpMonitor } from './monitor.js';
 import { PumpRegistry } from './pumps/pump-registry.js';
-import { openDuckDbStore } from './store/duckdb/open-duckdb-store.js';
+import { openStorage } from './store/open-storage.js';
 import { WsHub } from './ws/ws-hub.js';
 
 export interface ServerDeps {
@@ -60,7 +60,7 @@ export async function startPumpwatchServer(
     tiers: config.escalation.tiers.length,
   };
 
-  const store = await openDuckDbStore({ dataDir: config.dataDir });
+  const store = await openStorage({ dataDir: config.dataDir, config: config.store, logger, now });
   const cleanups: Array<() => Promise<void> | void> = [() => store.close()];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) {
@@ -142,7 +142,7 @@ export async function startPumpwatchServer(
       dashboardDir: config.dashboardDir ?? defaultDashboardDir,
       health: {
         components: async () => ({
-          store: await store.health(),
+          ...(await store.components()),
           mqtt: {
             ok: subscriber.connected(),
             url: mqttUrl,

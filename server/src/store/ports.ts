@@ -1,4 +1,4 @@
-import type { Alert, AlertStatus, StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
+import type { Alert, AlertStatus, SampleBucket, StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
 import type { AlertEventType } from '../alerts/lifecycle.js';
 
 export interface StoredSample {
@@ -15,15 +15,32 @@ export interface SampleQuery {
   limit: number;
 }
 
-/** Time series of samples. Writes are buffered; `flush` makes everything appended so far durable. */
+/** Downsampled history: buckets of `step` ms starting at multiples of `step`, oldest first. */
+export interface BucketQuery extends SampleQuery {
+  step: number;
+}
+
+/**
+ * Time series of samples. `append` buffers; `flush` resolves once everything appended before it is
+ * durable (committed to disk): that is the store's acknowledgement, and a sample it covers survives a
+ * SIGKILL of the process (docs/storage.md).
+ */
 export interface SampleStore {
   append(row: StoredSample): void;
   flush(): Promise<void>;
   query(pumpId: string, query: SampleQuery): Promise<TelemetrySample[]>;
+  /** min / max / mean per time bucket of one pump's samples (by pump time `ts`). */
+  buckets(pumpId: string, query: BucketQuery): Promise<SampleBucket[]>;
   /** Newest sample of every pump, to rebuild the registry at start. */
   latestPerPump(): Promise<StoredSample[]>;
   /** The newest `limit` seqs of every pump, to rebuild duplicate detection at start. */
   recentSeqs(limit: number): Promise<Array<{ pumpId: string; seq: number }>>;
+  /**
+   * Retention: deletes samples the server received before `receivedBefore` (server clock), in small
+   * transactions so ingest never waits behind it, and never one that a forwarder has yet to deliver.
+   * Returns how many were deleted.
+   */
+  prune(receivedBefore: number): Promise<number>;
 }
 
 export interface AlertEvent {
@@ -52,11 +69,19 @@ export interface OrderStore {
   all(): Promise<StoredOrder[]>;
 }
 
+/** One component of `/api/health`: `code` names a failure (docs/storage.md), the rest are figures. */
+export interface ComponentHealth {
+  ok: boolean;
+  detail?: string;
+  code?: string;
+  [figure: string]: unknown;
+}
+
 export interface Store {
   samples: SampleStore;
   alerts: AlertStore;
   orders: OrderStore;
   /** Component check for `/api/health`. */
-  health(): Promise<{ ok: boolean; detail?: string }>;
+  health(): Promise<ComponentHealth>;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { Alert } from '@pumpwatch/protocol';
+import { type Alert, sampleBucketSchema, type TelemetrySample } from '@pumpwatch/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/ports.js';
 import { sample } from '../fixtures.js';
@@ -7,6 +7,11 @@ export interface StoreFactory {
   /** Opens the store at `location`; opening the same location again must see what was stored. */
   open(location: string): Promise<Store>;
   freshLocation(): string;
+  /**
+   * Adapters that also deliver samples to a second system (InfluxDB): the points there per pump. The
+   * contract then checks that every stored sample arrives there exactly once.
+   */
+  archived?(location: string): Promise<Record<string, number>>;
 }
 
 function alert(overrides: Partial<Alert> = {}): Alert {
@@ -154,9 +159,123 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await second.alerts.unresolved()).toEqual([raised]);
     });
 
+    it('summarises a pump per time bucket: count, min, max and mean, absent values left out', async () => {
+      const store = await open(factory.freshLocation());
+      const base = 1_800_000_000_000; // a multiple of the 60 s step
+      const rows: Array<[number, Partial<TelemetrySample>]> = [
+        [0, { rate_mL_h: 10, pressure_mmHg: 50, battery_pct: 90 }],
+        [20_000, { rate_mL_h: 20, pressure_mmHg: 70, battery_pct: 89 }],
+        [59_999, { rate_mL_h: 30, pressure_mmHg: 90, battery_pct: 88 }],
+        // Second bucket: no pressure and no battery reported at all.
+        [60_000, { rate_mL_h: 5, pressure_mmHg: undefined, battery_pct: undefined }],
+        // Fourth bucket (the third is empty and absent).
+        [180_500, { rate_mL_h: 7, pressure_mmHg: 100, battery_pct: 80 }],
+      ];
+      rows.forEach(([offset, fields], index) => {
+        const { pressure_mmHg, battery_pct, ...rest } = sample({
+          seq: index + 1,
+          ts: base + offset,
+          vi_mL: index,
+          ...fields,
+        });
+        const full: TelemetrySample = {
+          ...rest,
+          ...(pressure_mmHg !== undefined ? { pressure_mmHg } : {}),
+          ...(battery_pct !== undefined ? { battery_pct } : {}),
+        };
+        store.samples.append({ hubId: 'h', pumpId: 'p1', receivedAt: base, sample: full });
+      });
+      store.samples.append({
+        hubId: 'h',
+        pumpId: 'p2',
+        receivedAt: base,
+        sample: sample({ seq: 1, ts: base }),
+      });
+
+      const buckets = await store.samples.buckets('p1', { step: 60_000, limit: 100 });
+      expect(buckets.map((bucket) => sampleBucketSchema.parse(bucket))).toEqual(buckets);
+      expect(buckets.map((bucket) => [bucket.t - base, bucket.n])).toEqual([
+        [0, 3],
+        [60_000, 1],
+        [180_000, 1],
+      ]);
+      expect(buckets[0]?.rate_mL_h).toEqual({ min: 10, max: 30, mean: 20 });
+      expect(buckets[0]?.pressure_mmHg).toEqual({ min: 50, max: 90, mean: 70 });
+      expect(buckets[0]?.vi_mL).toEqual({ min: 0, max: 2, mean: 1 });
+      expect(buckets[0]?.battery_pct?.mean).toBeCloseTo(89);
+      expect(buckets[1]).toMatchObject({
+        rate_mL_h: { min: 5, max: 5, mean: 5 },
+        pressure_mmHg: null,
+        battery_pct: null,
+      });
+
+      const bounded = await store.samples.buckets('p1', {
+        step: 60_000,
+        from: base + 20_000,
+        to: base + 60_000,
+        limit: 100,
+      });
+      expect(bounded.map((bucket) => [bucket.t - base, bucket.n])).toEqual([
+        [0, 2],
+        [60_000, 1],
+      ]);
+      expect(await store.samples.buckets('p1', { step: 60_000, limit: 2 })).toHaveLength(2);
+      expect(await store.samples.buckets('nobody', { step: 60_000, limit: 10 })).toEqual([]);
+    });
+
+    it('retention deletes what was received before the cutoff and keeps the rest', async () => {
+      const store = await open(factory.freshLocation());
+      for (let seq = 1; seq <= 5; seq += 1) {
+        store.samples.append({
+          hubId: 'h',
+          pumpId: 'p1',
+          receivedAt: seq * 1000,
+          sample: sample({ seq, ts: seq }),
+        });
+      }
+      store.samples.append({
+        hubId: 'h',
+        pumpId: 'p2',
+        receivedAt: 10_000,
+        sample: sample({ seq: 1, ts: 1 }),
+      });
+      expect(await store.samples.prune(3000)).toBe(2);
+      expect((await store.samples.query('p1', { limit: 10 })).map((s) => s.seq)).toEqual([3, 4, 5]);
+      expect(await store.samples.query('p2', { limit: 10 })).toHaveLength(1);
+      expect(await store.samples.prune(3000)).toBe(0);
+      const latest = await store.samples.latestPerPump();
+      expect(latest.map((row) => [row.pumpId, row.sample.seq]).sort()).toEqual([
+        ['p1', 5],
+        ['p2', 1],
+      ]);
+    });
+
     it('reports itself healthy', async () => {
       const store = await open(factory.freshLocation());
       expect((await store.health()).ok).toBe(true);
     });
+
+    if (factory.archived) {
+      const archived = factory.archived.bind(factory);
+      it('delivers every stored sample to its second system exactly once', async () => {
+        const location = factory.freshLocation();
+        const store = await open(location);
+        const base = 1_800_000_000_000;
+        for (let seq = 1; seq <= 300; seq += 1) {
+          for (const pumpId of ['p1', 'p2', 'p3']) {
+            store.samples.append({
+              hubId: 'h',
+              pumpId,
+              receivedAt: base,
+              sample: sample({ seq, ts: base + seq * 1000 }),
+            });
+          }
+        }
+        await store.samples.flush();
+        await expect
+          .poll(() => archived(location), { timeout: 20_000, interval: 200 })
+          .toEqual({ p1: 300, p2: 300, p3: 300 });
+      });
+    }
   });
 }

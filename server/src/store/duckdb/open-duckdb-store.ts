@@ -5,26 +5,32 @@ import { PumpwatchError } from '../../errors.js';
 import type { Store } from '../ports.js';
 import { DuckDbAlertStore } from './alert-store.js';
 import { DuckDbOrderStore } from './order-store.js';
+import { DuckDbSampleSpool } from './sample-spool.js';
 import { DuckDbSampleStore } from './sample-store.js';
-import { schemaStatements } from './schema.js';
+import { ingestIdMigration, STAGING, schemaStatements } from './schema.js';
 
 export interface DuckDbStoreOptions {
   /** Directory for `pumpwatch.duckdb`; `:memory:` keeps everything in memory (tests only). */
   dataDir: string;
-  /** How often buffered samples are flushed (committed). */
+  /** How often buffered samples are flushed (committed): the most a SIGKILL can lose. */
   flushIntervalMs?: number;
+  /** Rows per retention delete transaction. */
+  pruneChunk?: number;
 }
 
 export interface DuckDbStore extends Store {
   samples: DuckDbSampleStore;
   alerts: DuckDbAlertStore;
   orders: DuckDbOrderStore;
+  /** The samples table read in order by forwarders (InfluxDB). */
+  spool: DuckDbSampleSpool;
 }
 
 /** Opens (creating if needed) the embedded store. Recovers from the write-ahead log after a crash. */
 export async function openDuckDbStore({
   dataDir,
-  flushIntervalMs = 200,
+  flushIntervalMs = 100,
+  pruneChunk,
 }: DuckDbStoreOptions): Promise<DuckDbStore> {
   let path = ':memory:';
   if (dataDir !== ':memory:') {
@@ -43,13 +49,35 @@ export async function openDuckDbStore({
   }
   const setup = await instance.connect();
   for (const statement of schemaStatements) await setup.run(statement);
+  const columns = await setup.runAndReadAll(
+    `SELECT 1 FROM duckdb_columns() WHERE database_name = current_database()
+       AND table_name = 'samples' AND column_name = 'ingest_id'`,
+  );
+  if (columns.currentRowCount === 0) {
+    for (const statement of ingestIdMigration) await setup.run(statement);
+  }
+  const maxId = await setup.runAndReadAll('SELECT coalesce(max(ingest_id), 0) AS id FROM samples');
+  const nextId = Number(maxId.getRowObjectsJS()[0]?.id ?? 0) + 1;
   setup.closeSync();
 
   const sampleWriter = await instance.connect();
+  const mover = await instance.connect();
+  const pruner = await instance.connect();
+  const spoolConnection = await instance.connect();
   const alertWriter = await instance.connect();
   const reader = await instance.connect();
-  const appender = await sampleWriter.createAppender('samples');
-  const samples = new DuckDbSampleStore(appender, reader);
+  const appender = await sampleWriter.createAppender('samples', 'main', STAGING);
+  let spool: DuckDbSampleSpool | undefined;
+  const samples = new DuckDbSampleStore({
+    appender,
+    mover,
+    reader,
+    pruner,
+    nextId,
+    ...(pruneChunk ? { pruneChunk } : {}),
+    forwardedUpTo: () => (spool as DuckDbSampleSpool).forwardedUpTo(),
+  });
+  spool = new DuckDbSampleSpool(samples, spoolConnection);
   const alerts = new DuckDbAlertStore(alertWriter, reader);
   // Orders get their own connection: a write there must never land inside an alert transaction.
   const orderConnection = await instance.connect();
@@ -72,13 +100,22 @@ export async function openDuckDbStore({
     samples,
     alerts,
     orders,
+    spool,
     async health() {
-      if (lastFlushError) return { ok: false, detail: `sample flush failed: ${lastFlushError}` };
+      const figures = { pendingSamples: samples.pendingRows };
+      if (lastFlushError) {
+        return {
+          ok: false,
+          code: 'STORE_FLUSH_FAILED',
+          detail: `sample flush failed: ${lastFlushError}`,
+          ...figures,
+        };
+      }
       try {
         await reader.run('SELECT 1');
-        return { ok: true };
+        return { ok: true, ...figures };
       } catch (error) {
-        return { ok: false, detail: String(error) };
+        return { ok: false, code: 'STORE_UNAVAILABLE', detail: String(error), ...figures };
       }
     },
     async close() {
@@ -86,7 +123,16 @@ export async function openDuckDbStore({
       await samples.flush();
       await alerts.drain();
       appender.closeSync();
-      for (const connection of [sampleWriter, alertWriter, orderConnection, reader]) connection.closeSync();
+      const connections = [
+        sampleWriter,
+        mover,
+        pruner,
+        spoolConnection,
+        alertWriter,
+        orderConnection,
+        reader,
+      ];
+      for (const connection of connections) connection.closeSync();
       instance.closeSync();
     },
   };

@@ -6,8 +6,7 @@
  * Embedded store schema (DuckDB; docs/decisions/0002-embedded-store-duckdb.md). Columns carry units like
  * the protocol's field names. Samples keep the pump clock (`ts`) and the server clock (`received_at`).
  */
-export const schemaStatements = [
-  `CREATE TABLE IF NOT EXISTS samples (
+const SAMPLE_COLUMN_TYPES = `
      hub_id VARCHAR NOT NULL,
      pump_id VARCHAR NOT NULL,
      seq BIGINT NOT NULL,
@@ -22,8 +21,14 @@ export const schemaStatements = [
      battery_pct DOUBLE,
      on_battery BOOLEAN,
      alarms VARCHAR NOT NULL,
-     hub_ts BIGINT
-   )`,
+     hub_ts BIGINT`;
+
+/** The in-memory database that new samples are appended to before they are committed. */
+export const STAGING = 'pw_staging';
+
+export const schemaStatements = [
+  // `ingest_id` increases in commit order, so forwarders (InfluxDB) can read this table as their spool.
+  `CREATE TABLE IF NOT EXISTS samples (${SAMPLE_COLUMN_TYPES}, ingest_id BIGINT)`,
   `CREATE TABLE IF NOT EXISTS alerts (
      id VARCHAR PRIMARY KEY,
      pump_id VARCHAR NOT NULL,
@@ -45,9 +50,29 @@ export const schemaStatements = [
      pump_id VARCHAR PRIMARY KEY,
      order_json VARCHAR NOT NULL
    )`,
+  // How far each forwarder has delivered (the last ingest id it has been acknowledged for).
+  `CREATE TABLE IF NOT EXISTS forward_cursors (
+     sink VARCHAR PRIMARY KEY,
+     last_ingest_id BIGINT NOT NULL
+   )`,
+  // New samples land here first (in memory, no disk), then move to `samples` in one committed
+  // transaction off the event loop: a DuckDB checkpoint can then never stall ingest (docs/storage.md).
+  `ATTACH IF NOT EXISTS ':memory:' AS ${STAGING}`,
+  `CREATE TABLE IF NOT EXISTS ${STAGING}.samples (ingest_id BIGINT NOT NULL, ${SAMPLE_COLUMN_TYPES})`,
 ];
 
-/** Column order of `samples`, as the appender writes it. */
+/**
+ * Stores made before issue #5 have no `ingest_id`: their rows get ids in insertion order. Runs only when
+ * the column is missing, and is followed by a CHECKPOINT, so the ALTER never sits in the write-ahead log
+ * (see the note at the top).
+ */
+export const ingestIdMigration = [
+  `ALTER TABLE samples ADD COLUMN ingest_id BIGINT`,
+  `UPDATE samples SET ingest_id = rowid + 1`,
+  `CHECKPOINT`,
+];
+
+/** Columns of `samples` besides `ingest_id` (which the staging appender writes first). */
 export const sampleColumns = [
   'hub_id',
   'pump_id',

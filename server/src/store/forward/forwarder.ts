@@ -1,0 +1,213 @@
+import type { Logger } from 'pino';
+import type { ComponentHealth } from '../ports.js';
+import { type SampleSink, SinkError } from './sink.js';
+import type { SampleSpool, SpooledSample } from './spool.js';
+
+export interface ForwarderOptions {
+  spool: SampleSpool;
+  sink: SampleSink;
+  /** Encodes one sample for the sink (InfluxDB line protocol). */
+  encode: (sample: SpooledSample) => string;
+  logger: Logger;
+  now: () => number;
+  /** Most samples per write (5,000 lines are about 1.5 MB). */
+  batchSize?: number;
+  /** Retry delay after a failure: doubles from min to max. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** While idle, the destination is probed this often, so a broken one shows before data is waiting. */
+  probeIntervalMs?: number;
+}
+
+/**
+ * Delivers the spool to a sink in ingest order, one batch in flight: the next batch is read only after
+ * the previous one was accepted and its position committed (backpressure; memory holds one batch however
+ * long the outage). A crash between the write and the commit re-sends that batch, which InfluxDB stores
+ * as the same points again (line-protocol.ts), so every sample lands exactly once.
+ */
+export class SampleForwarder {
+  private readonly batchSize: number;
+  private readonly retryMinMs: number;
+  private readonly retryMaxMs: number;
+  private readonly probeIntervalMs: number;
+  private position = 0;
+  private batchLimit: number;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private wakeOnStop: (() => void) | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private failure: { code: string; detail: string; since: number } | undefined;
+  private lastContactAt = 0;
+  private lastWriteAt: number | undefined;
+  private forwarded = 0;
+  private rejected = 0;
+
+  constructor(private readonly options: ForwarderOptions) {
+    this.batchSize = options.batchSize ?? 5000;
+    this.batchLimit = this.batchSize;
+    this.retryMinMs = options.retryMinMs ?? 250;
+    this.retryMaxMs = options.retryMaxMs ?? 10_000;
+    this.probeIntervalMs = options.probeIntervalMs ?? 15_000;
+  }
+
+  async start(): Promise<void> {
+    const { spool, sink } = this.options;
+    this.position = await spool.position(sink.name);
+    this.unsubscribe = spool.onDurable(() => this.wake?.());
+    // A wrong token or database shows in /api/health at once, not at the first sample.
+    await this.probe();
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.wakeOnStop?.();
+    await this.running;
+    await this.options.sink.close();
+  }
+
+  /** Samples stored but not yet delivered. */
+  get backlog(): number {
+    return Math.max(0, this.options.spool.lastId() - this.position);
+  }
+
+  health(): ComponentHealth {
+    const figures = {
+      ...this.options.sink.description,
+      backlog: this.backlog,
+      forwarded: this.forwarded,
+      rejected: this.rejected,
+      lastWriteAt: this.lastWriteAt ?? null,
+    };
+    if (!this.failure) return { ok: true, ...figures };
+    const { code, detail, since } = this.failure;
+    return { ok: false, code, detail, failingSince: since, ...figures };
+  }
+
+  private async loop(): Promise<void> {
+    let delay = this.retryMinMs;
+    while (!this.stopped) {
+      let batch: SpooledSample[];
+      try {
+        batch = await this.options.spool.read(this.position, this.batchLimit);
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'forwarder cannot read the spool');
+        await this.sleep(this.retryMaxMs, false);
+        continue;
+      }
+      if (batch.length === 0) {
+        if (this.failure || this.options.now() - this.lastContactAt >= this.probeIntervalMs)
+          await this.probe();
+        if (this.failure) {
+          await this.sleep(delay, false);
+          delay = Math.min(this.retryMaxMs, delay * 2);
+        } else {
+          delay = this.retryMinMs;
+          await this.sleep(this.probeIntervalMs, true);
+        }
+        continue;
+      }
+      try {
+        await this.deliver(batch);
+        delay = this.retryMinMs;
+      } catch (error) {
+        const failure = error instanceof SinkError ? error : undefined;
+        if (failure?.code === 'INFLUX_TOO_LARGE' && this.batchLimit > 1) {
+          this.batchLimit = Math.max(1, Math.floor(this.batchLimit / 2));
+          continue;
+        }
+        if (failure?.permanent) {
+          await this.skip(batch, failure);
+          continue;
+        }
+        // New samples do not cut this short: a failing destination is not hammered at the commit rate.
+        await this.sleep(delay, false);
+        delay = Math.min(this.retryMaxMs, delay * 2);
+      }
+    }
+  }
+
+  private async deliver(batch: SpooledSample[]): Promise<void> {
+    const { sink, spool, encode, now } = this.options;
+    const lastId = (batch[batch.length - 1] as SpooledSample).id;
+    try {
+      await sink.write(batch.map(encode));
+    } catch (error) {
+      this.fail(error);
+      throw error;
+    }
+    await spool.acknowledge(sink.name, lastId);
+    this.position = lastId;
+    this.forwarded += batch.length;
+    this.lastWriteAt = now();
+    this.lastContactAt = this.lastWriteAt;
+    this.recover();
+  }
+
+  /** Points the server refuses will be refused again: count them, say so, and move on. */
+  private async skip(batch: SpooledSample[], failure: SinkError): Promise<void> {
+    const lastId = (batch[batch.length - 1] as SpooledSample).id;
+    this.options.logger.error(
+      { code: failure.code, err: failure.message, samples: batch.length, firstId: batch[0]?.id, lastId },
+      'InfluxDB rejected a batch; skipping it',
+    );
+    this.rejected += batch.length;
+    await this.options.spool.acknowledge(this.options.sink.name, lastId);
+    this.position = lastId;
+  }
+
+  private async probe(): Promise<void> {
+    try {
+      await this.options.sink.probe();
+      this.lastContactAt = this.options.now();
+      this.recover();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    const code = error instanceof SinkError ? error.code : 'INFLUX_UNREACHABLE';
+    const detail = error instanceof Error ? error.message : String(error);
+    if (this.failure?.code !== code) {
+      this.options.logger.warn({ code, err: detail, backlog: this.backlog }, 'InfluxDB write failing');
+      this.failure = { code, detail, since: this.options.now() };
+    } else {
+      this.failure.detail = detail;
+    }
+  }
+
+  private recover(): void {
+    if (!this.failure) return;
+    this.options.logger.info(
+      {
+        code: this.failure.code,
+        backlog: this.backlog,
+        failedForMs: this.options.now() - this.failure.since,
+      },
+      'InfluxDB writes succeed again',
+    );
+    this.failure = undefined;
+  }
+
+  /** Waits `ms`; `stop` always ends the wait early, and new samples do when `wakeOnData`. */
+  private sleep(ms: number, wakeOnData: boolean): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const wake = () => {
+        this.wake = undefined;
+        this.wakeOnStop = undefined;
+        done();
+      };
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeOnStop = wake;
+      if (wakeOnData) this.wake = wake;
+    });
+  }
+}
