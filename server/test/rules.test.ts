@@ -118,6 +118,22 @@ describe('rate_deviation', () => {
     expect(last(v)).toContain('rate_deviation:medium');
   });
 
+  it('does not flap while windows alternate just over and just under the bound', () => {
+    let vi = 0;
+    const v = verdictsOver(
+      series(121, 60_000, (i) => {
+        // Each 10-min window alternates between 11 % and 9 % under the programmed 60 mL/h.
+        if (i > 0) vi += (60 * (Math.floor((i - 1) / 10) % 2 === 0 ? 0.89 : 0.91)) / 60;
+        return { rate_mL_h: 60, vi_mL: vi };
+      }),
+    );
+    const raises = v.filter(
+      (rules, i) => rules.includes('rate_deviation:medium') && !v[i - 1]?.includes('rate_deviation:medium'),
+    );
+    expect(raises).toHaveLength(1);
+    expect(last(v)).toContain('rate_deviation:medium');
+  });
+
   it('accepts a pump 5 % off (within pump accuracy)', () => {
     const v = verdictsOver(series(60, 60_000, (_i, ts) => ({ rate_mL_h: 60, vi_mL: (57 * ts) / 3_600_000 })));
     expect(v.flat().filter((rule) => rule.startsWith('rate_deviation'))).toEqual([]);
@@ -183,6 +199,13 @@ describe('battery_low', () => {
       sample({ ts: 2, battery_pct: 5, onBattery: true }),
     ]);
     expect(v).toEqual([['battery_low:medium'], ['battery_low:high']]);
+  });
+
+  it('does not flap while the charge hovers around 20 %', () => {
+    const v = verdictsOver(
+      series(8, 1000, (i) => ({ battery_pct: [21, 20, 21, 22, 20, 21, 22, 21][i], onBattery: true })),
+    );
+    expect(v.slice(1).every((rules) => rules.includes('battery_low:medium'))).toBe(true);
   });
 
   it('stays quiet at 15 % on mains power', () => {

@@ -56,6 +56,8 @@ export const engineParamsSchema = z.object({
     minWindowVolume_mL: z.number().nonnegative(),
     /** …but never longer than this. */
     maxWindowMs: z.number().nonnegative(),
+    /** Hysteresis: an active deviation clears only within this fraction of the bound. */
+    clearFraction: z.number().nonnegative(),
   }),
   freeFlow: z.object({
     /** Delivered ≥ 1.5 × programmed (ALARMS.md; proposed factor)… */
@@ -128,6 +130,7 @@ export const defaultEngineParams: EngineParams = {
     windowMs: 600_000,
     minWindowVolume_mL: 1,
     maxWindowMs: 3_600_000,
+    clearFraction: 0.8,
   },
   freeFlow: { factor: 1.5, windowMs: 120_000, minExcess_mL: 1, notInfusingVolume_mL: 0.5 },
   unexpectedStop: { mediumAfterMs: 120_000, highAfterMs: 600_000 },

@@ -36,7 +36,10 @@ export function rateDeviation(st: PumpEngineState, s: TelemetrySample, p: Engine
   st.rdAnchorTs = s.ts;
   st.rdAnchorVi = s.vi_mL;
   const bound = Math.max(q.relative * s.rate_mL_h, q.absolute_mL_h);
-  return Math.abs(delivered_mL_h - s.rate_mL_h) > bound ? MEDIUM : NONE;
+  // Hysteresis: once raised, a window must come back well inside the bound (80 %) to clear it, so a
+  // pump hovering at the bound does not raise and clear on alternate windows.
+  const limit = previous === NONE ? bound : bound * q.clearFraction;
+  return Math.abs(delivered_mL_h - s.rate_mL_h) > limit ? MEDIUM : NONE;
 }
 
 /**
@@ -64,7 +67,9 @@ export function freeFlow(st: PumpEngineState, s: TelemetrySample, p: EngineParam
   const expected_mL = (s.rate_mL_h * elapsed) / HOUR;
   st.ffAnchorTs = s.ts;
   st.ffAnchorVi = s.vi_mL;
-  return delivered_mL >= q.factor * expected_mL && delivered_mL - expected_mL >= q.minExcess_mL ? HIGH : NONE;
+  // Hysteresis: an active free flow clears only when delivery is back under halfway to the factor.
+  const factor = previous === NONE ? q.factor : 1 + (q.factor - 1) / 2;
+  return delivered_mL >= factor * expected_mL && delivered_mL - expected_mL >= q.minExcess_mL ? HIGH : NONE;
 }
 
 /**
