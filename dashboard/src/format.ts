@@ -80,3 +80,30 @@ export function formatClock(epochMs: number, timeZone?: string): string {
   }
   return fmt.format(epochMs);
 }
+
+/**
+ * A duration as a nurse reads it on a pump: "under 1 min", "45 min", "2 h 05 min", "3 d 4 h".
+ * Rounded down, so time remaining is never overstated.
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 60_000) return 'under 1 min';
+  const totalMin = Math.floor(ms / 60_000);
+  if (totalMin < 60) return `${totalMin} min`;
+  const h = Math.floor(totalMin / 60);
+  const min = totalMin % 60;
+  if (h < 48) return `${h} h ${String(min).padStart(2, '0')} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+/** "1:45" for a countdown (minutes and seconds), rounded up so it never reads 0:00 while running. */
+export function formatCountdown(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** A signed relative difference as "+4 %" / "−12 %" (true minus sign). */
+export function formatSignedPercent(fractionDiff: number): string {
+  const pct = Math.round(fractionDiff * 100);
+  if (pct === 0) return '0 %';
+  return `${pct > 0 ? '+' : '−'}${Math.abs(pct)} %`;
+}

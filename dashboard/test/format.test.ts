@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   formatAgo,
   formatClock,
+  formatCountdown,
+  formatDuration,
   formatLastSeen,
   formatPercent,
   formatPercentValue,
   formatPressure,
   formatRate,
+  formatSignedPercent,
   formatVolume,
   formatVolumeOf,
   fraction,
@@ -59,5 +62,28 @@ describe('formatting', () => {
   it('shows wall-clock time on a 24-hour clock', () => {
     expect(formatClock(Date.UTC(2026, 0, 1, 14, 3, 27), 'UTC')).toBe('14:03:27');
     expect(formatClock(Date.UTC(2026, 0, 1, 0, 5, 0), 'UTC')).toBe('00:05:00');
+  });
+});
+
+describe('durations', () => {
+  it('reads like a pump: minutes, hours with padded minutes, days', () => {
+    expect(formatDuration(30_000)).toBe('under 1 min');
+    expect(formatDuration(45 * 60_000 + 59_000)).toBe('45 min');
+    expect(formatDuration(125 * 60_000)).toBe('2 h 05 min');
+    expect(formatDuration(50 * 3_600_000)).toBe('2 d 2 h');
+    expect(formatDuration(Number.POSITIVE_INFINITY)).toBe('under 1 min');
+  });
+
+  it('counts down in m:ss, never showing 0:00 while time is left', () => {
+    expect(formatCountdown(120_000)).toBe('2:00');
+    expect(formatCountdown(61_500)).toBe('1:02');
+    expect(formatCountdown(200)).toBe('0:01');
+    expect(formatCountdown(-5)).toBe('0:00');
+  });
+
+  it('signs a relative difference with a true minus', () => {
+    expect(formatSignedPercent(0.041)).toBe('+4 %');
+    expect(formatSignedPercent(-0.12)).toBe('−12 %');
+    expect(formatSignedPercent(0.001)).toBe('0 %');
   });
 });

@@ -1,0 +1,206 @@
+import type { Alert, Priority, PumpState, PumpView, StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
+import {
+  formatDuration,
+  formatLastSeen,
+  formatPercentValue,
+  formatPressure,
+  formatRate,
+  formatSignedPercent,
+  formatVolume,
+  formatVolumeOf,
+  fraction,
+} from './format.js';
+import { RULE_LABELS, STATE_LABELS } from './labels.js';
+import { sortAlerts } from './order.js';
+import { pumpHref } from './route.js';
+import { pumpKey } from './state.js';
+
+/** View model of a pump card (grid and detail view): every string it shows, from pure functions. */
+
+export type Level = 'ok' | 'warn' | 'alarm';
+
+export interface AlertChipView {
+  id: string;
+  priority: Priority;
+  status: Alert['status'];
+  text: string;
+}
+
+export interface PumpCardView {
+  key: string;
+  pumpId: string;
+  hubId: string;
+  online: boolean;
+  /** The hub reports that it cannot reach the pump (serial unplugged, BLE out of range). */
+  linkDown: boolean;
+  connectivity: string;
+  /** The pump detail route. */
+  href: string;
+  /** "Ceftriaxone 2 g", when an order is set. */
+  drugText: string | null;
+  /** "Ordered 100 mL/h, 250 mL", when an order is set. */
+  orderText: string | null;
+  /** Why the programming disagrees with the order, or null. */
+  orderWarning: string | null;
+  state: PumpState | null;
+  stateLabel: string;
+  /** Programmed rate. */
+  rateText: string;
+  /** Delivered rate (ΔVI / Δt), "measuring…" until the console has seen enough samples. */
+  deliveredText: string;
+  deliveredLevel: Level;
+  volumeText: string;
+  /** Volume infused over VTBI, 0..1; null without a VTBI. */
+  volumeFraction: number | null;
+  /** "2 h 05 min left", "VTBI reached"; null without a VTBI. */
+  remainingText: string | null;
+  pressureText: string;
+  /** Pressure over occlusion limit, 0..1; null without both. */
+  pressureFraction: number | null;
+  pressureLevel: Level;
+  batteryText: string;
+  batteryLevel: Level;
+  lastSeenText: string;
+  /** Priority of the worst open alert, or null. */
+  worst: Priority | null;
+  /** Whether the worst alert still waits for acknowledgement. */
+  worstUnacknowledged: boolean;
+  alerts: AlertChipView[];
+}
+
+const DASH = '—';
+
+/** Battery thresholds of the battery_low rule (ALARMS.md: ≤ 20 % medium, ≤ 5 % high). */
+const BATTERY_LOW_PCT = 20;
+const BATTERY_EMPTY_PCT = 5;
+/** occlusion_developing starts at 50 % of the limit (ALARMS.md, after Alaris). */
+const PRESSURE_WARN_FRACTION = 0.5;
+/** rate_deviation (ALARMS.md): delivered differs from programmed by more than max(10 %, 0.2 mL/h). */
+const RATE_DEVIATION_FRACTION = 0.1;
+const RATE_DEVIATION_MIN_mL_h = 0.2;
+
+/**
+ * `delivered` is the rate measured from the samples the console has seen (delivered.ts): undefined when
+ * the caller does not track it, null while still measuring.
+ */
+export function pumpCardView(
+  pump: PumpView,
+  openAlerts: readonly Alert[],
+  now: number,
+  delivered?: number | null,
+): PumpCardView {
+  const s = pump.latest;
+  const alerts = sortAlerts(openAlerts.filter((a) => a.status !== 'resolved'));
+  const worst = alerts[0] ?? null;
+  const pressureFraction = fraction(s?.pressure_mmHg, s?.occlusionLimit_mmHg);
+  const linkDown = pump.link === 'down';
+  const order = pump.order ?? null;
+  const delivery = deliveredView(s, pump.online, delivered);
+  return {
+    key: pumpKey(pump.hubId, pump.pumpId),
+    pumpId: pump.pumpId,
+    hubId: pump.hubId,
+    online: pump.online,
+    linkDown,
+    connectivity: !pump.hubOnline
+      ? 'Hub offline'
+      : linkDown
+        ? 'Pump link down'
+        : pump.online
+          ? 'Online'
+          : 'Offline',
+    href: pumpHref(pump.pumpId),
+    drugText: order ? order.drug : null,
+    orderText: order ? `Ordered ${formatRate(order.rate_mL_h)}, ${formatVolume(order.vtbi_mL)}` : null,
+    orderWarning: order && s ? orderWarning(order, s.rate_mL_h, s.vtbi_mL) : null,
+    state: s?.state ?? null,
+    // An offline pump's last sample may no longer be true: say that it is the last known state.
+    stateLabel: s
+      ? `${pump.online && !linkDown ? '' : 'Last known: '}${STATE_LABELS[s.state]}`
+      : 'No data yet',
+    rateText: s ? formatRate(s.rate_mL_h) : DASH,
+    deliveredText: delivery.text,
+    deliveredLevel: delivery.level,
+    volumeText: s ? formatVolumeOf(s.vi_mL, s.vtbi_mL) : DASH,
+    volumeFraction: fraction(s?.vi_mL, s?.vtbi_mL),
+    remainingText: s ? remainingText(s) : null,
+    pressureText: pressureText(s?.pressure_mmHg, s?.occlusionLimit_mmHg),
+    pressureFraction,
+    pressureLevel:
+      pressureFraction === null
+        ? 'ok'
+        : pressureFraction >= 1
+          ? 'alarm'
+          : pressureFraction >= PRESSURE_WARN_FRACTION
+            ? 'warn'
+            : 'ok',
+    batteryText: batteryText(s?.battery_pct, s?.onBattery),
+    batteryLevel:
+      s?.battery_pct === undefined
+        ? 'ok'
+        : s.battery_pct <= BATTERY_EMPTY_PCT
+          ? 'alarm'
+          : s.battery_pct <= BATTERY_LOW_PCT
+            ? 'warn'
+            : 'ok',
+    lastSeenText: formatLastSeen(pump.lastSeen, now),
+    worst: worst?.priority ?? null,
+    worstUnacknowledged: worst
+      ? alerts.some((a) => a.priority === worst.priority && a.status === 'active')
+      : false,
+    alerts: alerts.map((a) => ({
+      id: a.id,
+      priority: a.priority,
+      status: a.status,
+      text: `${RULE_LABELS[a.rule]}${a.status === 'acknowledged' ? ' (acknowledged)' : ''}`,
+    })),
+  };
+}
+
+function deliveredView(
+  s: TelemetrySample | null,
+  online: boolean,
+  delivered: number | null | undefined,
+): { text: string; level: Level } {
+  if (!s || !online || delivered === undefined) return { text: DASH, level: 'ok' };
+  if (delivered === null) return { text: 'measuring…', level: 'ok' };
+  const programmed = s.state === 'infusing' ? s.rate_mL_h : 0;
+  const diff = delivered - programmed;
+  const limit = Math.max(RATE_DEVIATION_FRACTION * programmed, RATE_DEVIATION_MIN_mL_h);
+  if (Math.abs(diff) <= limit) return { text: formatRate(delivered), level: 'ok' };
+  const relative = programmed > 0 ? ` (${formatSignedPercent(diff / programmed)})` : '';
+  return { text: `${formatRate(delivered)}${relative}`, level: 'warn' };
+}
+
+/** Time to VTBI at the programmed rate, as the pump itself computes it (IEEE 11073 MDC_TIME_PD_REMAIN). */
+export function remainingText(s: TelemetrySample): string | null {
+  if (s.vtbi_mL === undefined) return null;
+  const left_mL = s.vtbi_mL - s.vi_mL;
+  if (left_mL <= 0 || s.state === 'complete' || s.state === 'kvo') return 'VTBI reached';
+  if (!(s.rate_mL_h > 0)) return `${formatVolume(left_mL)} left`;
+  const time = formatDuration((left_mL / s.rate_mL_h) * 3_600_000);
+  return s.state === 'infusing' ? `${time} left` : `${time} left at the set rate (not infusing)`;
+}
+
+function orderWarning(order: StoredOrder, rate_mL_h: number, vtbi_mL: number | undefined): string | null {
+  const tol = order.tolerance_pct / 100;
+  const off = (value: number, ordered: number) => Math.abs(value - ordered) > ordered * tol;
+  if (off(rate_mL_h, order.rate_mL_h)) return `Programmed ${formatRate(rate_mL_h)} differs from the order`;
+  if (vtbi_mL !== undefined && off(vtbi_mL, order.vtbi_mL)) {
+    return `Programmed VTBI ${formatVolume(vtbi_mL)} differs from the order`;
+  }
+  return null;
+}
+
+function pressureText(pressure: number | undefined, limit: number | undefined): string {
+  if (pressure === undefined) return DASH;
+  if (limit === undefined) return formatPressure(pressure);
+  return `${Math.round(pressure)} / ${formatPressure(limit)}`;
+}
+
+function batteryText(pct: number | undefined, onBattery: boolean | undefined): string {
+  if (pct === undefined) return onBattery ? 'On battery' : DASH;
+  const value = formatPercentValue(pct);
+  if (onBattery === undefined) return value;
+  return `${value}, ${onBattery ? 'on battery' : 'mains'}`;
+}

@@ -1,0 +1,78 @@
+import { type Alert, DEFAULT_SNOOZE_MS, MAX_SNOOZE_MS, snoozeBodySchema } from '@pumpwatch/protocol';
+import { type FetchLike, postAlertAction } from './alert-request.js';
+
+/**
+ * Snooze = pause the audio of one alert for a bounded time (ALARMS.md: 2 min default, never unbounded;
+ * protocol: at most 15 min). `POST /api/alerts/{id}/snooze` `{by, durationMs}` returns the alert with
+ * `snoozedUntil`, and every console stops sounding it. Snoozing never acknowledges: the alert stays in
+ * the inbox, active, and sounds again when the snooze ends.
+ */
+
+/** Choices offered in the console, each within the protocol's bounds. */
+export const SNOOZE_CHOICES_MS = [DEFAULT_SNOOZE_MS, 5 * 60_000, 10 * 60_000, MAX_SNOOZE_MS] as const;
+
+export const SNOOZE_NAME_REQUIRED_MESSAGE = 'Enter your name in “Your name” before snoozing.';
+
+export type SnoozeResult =
+  | { ok: true; alert: Alert }
+  | {
+      ok: false;
+      code: string;
+      message: string;
+      /**
+       * The server did not record the snooze but the alert exists (no such route yet, or unreachable):
+       * the console may keep the alert quiet locally for the same bounded time.
+       */
+      localFallback: boolean;
+    };
+
+export function clampSnoozeMs(ms: number): number {
+  if (!Number.isFinite(ms)) return DEFAULT_SNOOZE_MS;
+  return Math.min(MAX_SNOOZE_MS, Math.max(10_000, Math.round(ms)));
+}
+
+export async function snoozeAlert(
+  alertId: string,
+  by: string,
+  durationMs: number,
+  fetchFn: FetchLike,
+): Promise<SnoozeResult> {
+  const body = snoozeBodySchema.safeParse({ by, durationMs: clampSnoozeMs(durationMs) });
+  if (!body.success) {
+    return { ok: false, code: 'NAME_REQUIRED', message: SNOOZE_NAME_REQUIRED_MESSAGE, localFallback: false };
+  }
+  const url = `/api/alerts/${encodeURIComponent(alertId)}/snooze`;
+  const result = await postAlertAction(url, body.data, fetchFn);
+  if (result.ok) return result;
+  switch (result.code) {
+    case 'NETWORK':
+      return {
+        ok: false,
+        code: result.code,
+        message: 'Could not reach the server: audio paused on this console only.',
+        localFallback: true,
+      };
+    case 'NOT_FOUND':
+    case 'HTTP_404':
+      return {
+        ok: false,
+        code: result.code,
+        message: 'This server cannot record snoozes yet: audio paused on this console only.',
+        localFallback: true,
+      };
+    case 'ALERT_NOT_FOUND':
+      return {
+        ok: false,
+        code: result.code,
+        message: 'This alert no longer exists on the server (it may have been resolved).',
+        localFallback: false,
+      };
+    default:
+      return {
+        ok: false,
+        code: result.code,
+        message: `Snooze failed (${result.code})${result.serverMessage ? `: ${result.serverMessage}` : ''}.`,
+        localFallback: false,
+      };
+  }
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute, pumpHref } from '../src/route.js';
+
+describe('hash routes', () => {
+  it('reads the overview and a pump with an optional range', () => {
+    expect(parseRoute('')).toEqual({ view: 'overview' });
+    expect(parseRoute('#/')).toEqual({ view: 'overview' });
+    expect(parseRoute('#/pumps/PUMP-0001')).toEqual({ view: 'pump', pumpId: 'PUMP-0001', rangeId: null });
+    expect(parseRoute('#/pumps/PUMP-0001?range=7d')).toEqual({
+      view: 'pump',
+      pumpId: 'PUMP-0001',
+      rangeId: '7d',
+    });
+  });
+
+  it('round-trips ids through the href, and treats garbage as the overview', () => {
+    expect(parseRoute(pumpHref('a b', '1h'))).toEqual({ view: 'pump', pumpId: 'a b', rangeId: '1h' });
+    expect(parseRoute('#/pumps/%E0%A4%A')).toEqual({ view: 'overview' });
+    expect(parseRoute('#/elsewhere')).toEqual({ view: 'overview' });
+  });
+});
