@@ -3,10 +3,21 @@ import type { AlertRowView } from '../view.js';
 import { h, reconcileChildren, setAttr, setText } from './dom.js';
 import { priorityIcon } from './icons.js';
 
-/** Per-row state of an acknowledgement in flight, owned by main.ts. */
+/** Per-row state of an acknowledgement or snooze in flight, owned by main.ts. */
 export interface AckUi {
   busy: boolean;
   error: string | null;
+  /** Which action is in flight; acknowledge when absent. */
+  action?: 'ack' | 'snooze';
+  /** A snooze kept by this console alone (browser time): its explanation stays until then. */
+  localUntil?: number;
+}
+
+export interface InboxActions {
+  onAck(alertId: string): void;
+  onSnooze(alertId: string): void;
+  /** Label of the snooze button, e.g. "Snooze 2 min" (the length is chosen in the header). */
+  snoozeButtonText(): string;
 }
 
 interface Row {
@@ -19,15 +30,18 @@ interface Row {
   raised: HTMLElement;
   status: HTMLElement;
   notes: HTMLElement;
+  escalation: HTMLElement;
+  snooze: HTMLElement;
   error: HTMLElement;
   button: HTMLButtonElement;
+  snoozeButton: HTMLButtonElement;
 }
 
 /**
  * The nurse's alert inbox: one `<li>` per open alert, in the order given. Rows are kept by alert id and
  * updated in place, so an Acknowledge button keeps its focus while the list ticks and reorders.
  */
-export function createAlertInbox(list: HTMLElement, empty: HTMLElement, onAck: (alertId: string) => void) {
+export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions: InboxActions) {
   const rows = new Map<string, Row>();
 
   function build(view: AlertRowView): Row {
@@ -38,13 +52,21 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, onAck: (
     const raised = h('span', { class: 'alert-raised' });
     const status = h('span', { class: 'alert-status' });
     const notes = h('p', { class: 'alert-notes' });
+    const escalation = h('p', { class: 'alert-escalation', 'data-testid': TEST_IDS.escalation });
+    const snooze = h('p', { class: 'alert-snooze', 'data-testid': TEST_IDS.snoozeNote });
     const error = h('p', { class: 'alert-error', role: 'status' });
     const button = h(
       'button',
       { type: 'button', class: 'ack', 'data-testid': TEST_IDS.ackButton },
       'Acknowledge',
     );
-    button.addEventListener('click', () => onAck(view.id));
+    button.addEventListener('click', () => actions.onAck(view.id));
+    const snoozeButton = h(
+      'button',
+      { type: 'button', class: 'snooze', 'data-testid': TEST_IDS.snoozeButton },
+      'Snooze',
+    );
+    snoozeButton.addEventListener('click', () => actions.onSnooze(view.id));
     const li = h(
       'li',
       { class: 'alert-row', 'data-testid': TEST_IDS.alertRow, 'data-alert-id': view.id, tabindex: '-1' },
@@ -56,12 +78,29 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, onAck: (
         message,
         h('p', { class: 'alert-meta' }, raised),
         h('p', { class: 'alert-status-line' }, status),
+        escalation,
+        snooze,
         notes,
         error,
       ),
-      button,
+      h('div', { class: 'alert-actions' }, button, snoozeButton),
     );
-    return { li, priority: '', badge, rule, pump, message, raised, status, notes, error, button };
+    return {
+      li,
+      priority: '',
+      badge,
+      rule,
+      pump,
+      message,
+      raised,
+      status,
+      notes,
+      escalation,
+      snooze,
+      error,
+      button,
+      snoozeButton,
+    };
   }
 
   function update(row: Row, view: AlertRowView, ack: AckUi | undefined): void {
@@ -88,6 +127,13 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, onAck: (
     setText(row.status, view.statusText);
     setText(row.notes, view.notes.join(' · '));
     row.notes.hidden = view.notes.length === 0;
+    setText(row.escalation, view.escalationText ?? '');
+    row.escalation.hidden = view.escalationText === null;
+    setAttr(row.escalation, 'data-level', String(view.escalationLevel));
+    setAttr(li, 'data-escalation-level', String(view.escalationLevel));
+    setText(row.snooze, view.snoozeText ?? '');
+    row.snooze.hidden = view.snoozeText === null;
+    setAttr(li, 'data-snoozed', view.snoozeText === null ? 'false' : 'true');
     setText(row.error, ack?.error ?? '');
     row.error.hidden = !ack?.error;
 
@@ -102,8 +148,21 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, onAck: (
     setAttr(button, 'aria-label', view.ackLabel);
     // aria-disabled, not disabled: disabling the focused button would drop keyboard focus to <body>.
     // main.ts ignores clicks while a request is in flight.
-    setAttr(button, 'aria-disabled', ack?.busy ? 'true' : null);
-    setText(button, ack?.busy ? 'Acknowledging…' : 'Acknowledge');
+    const acking = ack?.busy === true && ack.action !== 'snooze';
+    const snoozing = ack?.busy === true && ack.action === 'snooze';
+    setAttr(button, 'aria-disabled', acking ? 'true' : null);
+    setText(button, acking ? 'Acknowledging…' : 'Acknowledge');
+
+    const snoozeButton = row.snoozeButton;
+    if (!view.canSnooze && !snoozeButton.hidden) {
+      if (document.activeElement === snoozeButton) li.focus({ preventScroll: true });
+      snoozeButton.hidden = true;
+    } else if (view.canSnooze) {
+      snoozeButton.hidden = false;
+    }
+    setAttr(snoozeButton, 'aria-label', `${view.snoozeLabel} (${actions.snoozeButtonText()})`);
+    setAttr(snoozeButton, 'aria-disabled', snoozing ? 'true' : null);
+    setText(snoozeButton, snoozing ? 'Snoozing…' : actions.snoozeButtonText());
   }
 
   return {
