@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium; playwright-core never downloads a browser of its own. */
 const CHROMIUM = process.env.PUMPWATCH_CHROMIUM ?? '/usr/bin/chromium';
@@ -30,4 +30,54 @@ export async function launchChromium(): Promise<Browser> {
 
 export function screenshotPath(name: string): string {
   return join(ARTIFACTS_DIR, `${name}.png`);
+}
+
+/** Resolves once the dashboard shows live data: no connection banner in the DOM. */
+export async function waitForLive(page: Page, timeout = 15_000): Promise<void> {
+  await page.locator('#live-indicator[data-live="true"]').waitFor({ timeout });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="connection-banner"]'), null, {
+    timeout,
+  });
+}
+
+/** The inbox row of a pump's alert (by rule label text, e.g. "Downstream occlusion"). */
+export function alertRow(page: Page, pumpId: string, ruleLabel?: string): Locator {
+  const row = page.locator('[data-testid="alert-row"]', { hasText: pumpId });
+  return ruleLabel ? row.filter({ hasText: ruleLabel }) : row;
+}
+
+/**
+ * Makes a page believe its tab is hidden (headless Chromium has no background tabs) and records every
+ * browser notification it creates in `window.__notifications`: each is made by the real `Notification`
+ * and recorded only once the browser accepted it. Used with `context.grantPermissions(['notifications'])`.
+ */
+export async function emulateHiddenTab(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    Object.defineProperty(document, 'visibilityState', { get: () => 'hidden', configurable: true });
+    Object.defineProperty(document, 'hidden', { get: () => true, configurable: true });
+    const Real = window.Notification;
+    const shown: Array<{ title: string; body?: string; tag?: string }> = [];
+    (window as unknown as { __notifications: typeof shown }).__notifications = shown;
+    const Recording = function (this: unknown, title: string, options?: NotificationOptions) {
+      const real = new Real(title, options);
+      shown.push({
+        title,
+        ...(options?.body ? { body: options.body } : {}),
+        ...(options?.tag ? { tag: options.tag } : {}),
+      });
+      return real;
+    } as unknown as typeof Notification;
+    Object.defineProperty(Recording, 'permission', { get: () => Real.permission });
+    Recording.requestPermission = Real.requestPermission.bind(Real);
+    window.Notification = Recording;
+  });
+}
+
+/** Notifications recorded by `emulateHiddenTab`. */
+export async function recordedNotifications(
+  page: Page,
+): Promise<Array<{ title: string; body?: string; tag?: string }>> {
+  return page.evaluate(
+    () => (window as unknown as { __notifications?: Array<{ title: string }> }).__notifications ?? [],
+  );
 }

@@ -1,7 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type PumpwatchServer, parseServerConfig, startPumpwatchServer } from '@pumpwatch/server';
+import {
+  type PumpwatchServer,
+  parseServerConfig,
+  type ServerConfigInput,
+  startPumpwatchServer,
+} from '@pumpwatch/server';
 import { pino } from 'pino';
 
 export interface ServerHarnessOptions {
@@ -9,19 +14,33 @@ export interface ServerHarnessOptions {
   mqttUrl?: string;
   dataDir?: string;
   pumpOfflineAfterMs?: number;
+  /**
+   * Fixed ports (0 or absent: a free one). A test that stops and restarts the server passes the ports
+   * and data dir of the first run, so browsers and gateways reconnect to the same addresses.
+   */
+  httpPort?: number;
+  mqttPort?: number;
+  /** On-call tiers and delays (server config `escalation`). */
+  escalation?: ServerConfigInput['escalation'];
 }
 
-/** Starts a real server in this process on free loopback ports with a fresh data directory. */
+/** A fresh temporary data directory for a server. */
+export function tempDataDir(): string {
+  return join(mkdtempSync(join(tmpdir(), 'pw-server-')), 'data');
+}
+
+/** Starts a real server in this process on loopback (free ports unless given) with a fresh data directory. */
 export async function startTestServer(options: ServerHarnessOptions = {}): Promise<PumpwatchServer> {
   const config = parseServerConfig({
-    http: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: options.httpPort ?? 0 },
     mqtt: {
       embeddedHost: '127.0.0.1',
-      embeddedPort: 0,
+      embeddedPort: options.mqttPort ?? 0,
       ...(options.mqttUrl ? { url: options.mqttUrl } : {}),
     },
-    dataDir: options.dataDir ?? join(mkdtempSync(join(tmpdir(), 'pw-server-')), 'data'),
+    dataDir: options.dataDir ?? tempDataDir(),
     ...(options.pumpOfflineAfterMs ? { pumpOfflineAfterMs: options.pumpOfflineAfterMs } : {}),
+    ...(options.escalation ? { escalation: options.escalation } : {}),
     logLevel: 'warn',
   });
   return startPumpwatchServer(config, { logger: pino({ level: process.env.PUMPWATCH_TEST_LOG ?? 'warn' }) });
