@@ -56,7 +56,9 @@ function buildTrace(): Entry[] {
       trace.push({ pumpId: pump.pumpId, sample: { ...pump.model.sample(), seq: pump.seq } });
     }
   }
-  process.stdout.write(`${trace.length.toLocaleString('en')} samples in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `${trace.length.toLocaleString('en')} samples in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   return trace;
 }
 
@@ -65,7 +67,8 @@ function gc(): void {
 }
 
 function main(): void {
-  if (!(globalThis as { gc?: unknown }).gc) console.warn('run with --expose-gc for heap figures (npm run bench:engine does)');
+  if (!(globalThis as { gc?: unknown }).gc)
+    console.warn('run with --expose-gc for heap figures (npm run bench:engine does)');
   const trace = buildTrace();
   const half = Math.floor(trace.length / 2);
 
@@ -119,7 +122,10 @@ function main(): void {
     node: process.version,
   };
   console.table({
-    'engine core': { 'samples/s': result.samplesPerSecond.toLocaleString('en'), 'ns/sample': result.nsPerSample },
+    'engine core': {
+      'samples/s': result.samplesPerSecond.toLocaleString('en'),
+      'ns/sample': result.nsPerSample,
+    },
     'bare loop (baseline)': {
       'samples/s': Math.round(measured / (bareMs / 1000)).toLocaleString('en'),
       'ns/sample': result.bareLoopNsPerSample,

@@ -18,6 +18,9 @@ async function main(): Promise<void> {
   // Every demo starts clean: yesterday's alerts would only confuse the story.
   rmSync(dataDir, { recursive: true, force: true });
   env.PUMPWATCH_DATA_DIR = join(dataDir, 'server');
+  // The dashboard has no login page yet (issue #8 adds it), so the demo runs the development mode
+  // without authentication; set PUMPWATCH_AUTH_MODE=required to try the API with tokens.
+  env.PUMPWATCH_AUTH_MODE ??= 'disabled';
 
   const logger = pino(
     { level: env.PUMPWATCH_LOG_LEVEL ?? 'info' },

@@ -67,9 +67,13 @@ describe('alerts across a server SIGKILL', () => {
     await publish('PUMP-OCC', { pressure_mmHg: 320, alarms: ['occlusion'] });
     await publish('PUMP-AIR', { alarms: ['air_in_line'], state: 'stopped' });
     await publish('PUMP-LATCH', { pressure_mmHg: 330 });
-    await waitFor(async () => (await alerts()).length === 3, { what: 'three alerts' }).catch(async (error) => {
-      throw new Error(`${error}\nalerts: ${JSON.stringify(await alerts())}\nserver output: ${server.output}`);
-    });
+    await waitFor(async () => (await alerts()).length === 3, { what: 'three alerts' }).catch(
+      async (error) => {
+        throw new Error(
+          `${error}\nalerts: ${JSON.stringify(await alerts())}\nserver output: ${server.output}`,
+        );
+      },
+    );
     await publish('PUMP-LATCH', { pressure_mmHg: 40 });
     const air = (await alertOf('PUMP-AIR')) as Alert;
     expect((await postJson(`${server.httpUrl}/api/alerts/${air.id}/ack`, { by: 'Nurse Ida' })).status).toBe(

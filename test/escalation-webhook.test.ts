@@ -53,6 +53,7 @@ describe('escalation and webhook notification', () => {
       mqtt: { embeddedPort: 0 },
       dataDir: join(mkdtempSync(join(tmpdir(), 'pw-escalation-')), 'data'),
       pumpOfflineAfterMs: 600_000,
+      auth: { mode: 'disabled' },
       escalation: {
         highAfterMs: 1500,
         tiers: [

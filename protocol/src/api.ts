@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { alertStatusSchema } from './alert.js';
 
-/** Body of `POST /api/alerts/{alertId}/ack`. */
-export const ackBodySchema = z.object({ by: z.string().trim().min(1).max(100) });
+/**
+ * Body of `POST /api/alerts/{alertId}/ack`. With authentication on (the default) the acknowledging
+ * person is the logged-in user and `by` is ignored; it names the person only when authentication is
+ * disabled (development).
+ */
+export const ackBodySchema = z.object({ by: z.string().trim().min(1).max(100).optional() });
 export type AckBody = z.infer<typeof ackBodySchema>;
 
 /** Query of `GET /api/alerts`; without `status` the server returns alerts that are not resolved. */
@@ -33,7 +37,7 @@ export const MAX_SNOOZE_MS = 900_000;
 
 /** Body of `POST /api/alerts/{alertId}/snooze`. */
 export const snoozeBodySchema = z.object({
-  by: z.string().trim().min(1).max(100),
+  by: z.string().trim().min(1).max(100).optional(),
   durationMs: z.number().int().min(10_000).max(MAX_SNOOZE_MS).default(DEFAULT_SNOOZE_MS),
 });
 export type SnoozeBody = z.infer<typeof snoozeBodySchema>;

@@ -3,6 +3,12 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_TOPIC_PREFIX } from '@pumpwatch/protocol';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import {
+  authConfigFromEnv,
+  authConfigSchema,
+  tlsConfigFromEnv,
+  tlsConfigSchema,
+} from './auth/auth-config.js';
 import { PumpwatchError } from './errors.js';
 import { storeConfigFromEnv, storeConfigSchema } from './store/config.js';
 
@@ -32,6 +38,8 @@ export const serverConfigSchema = z.object({
   /** Liveness: a pump with no valid sample for this long is offline (ALARMS.md pump_offline). */
   pumpOfflineAfterMs: z.coerce.number().int().positive().default(30_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  auth: authConfigSchema.prefault({}),
+  tls: tlsConfigSchema,
   /**
    * Alert rule parameters (docs/alerts.md): `params` overrides the defaults for every pump, `pumps.{id}`
    * for one pump. Validated against the full parameter schema at start.
@@ -113,6 +121,9 @@ export function loadServerConfig({ env = process.env, argv = [] }: ConfigSources
   setIf(merged, 'dataDir', values['data-dir'] ?? env.PUMPWATCH_DATA_DIR);
   merged.store = storeConfigFromEnv(merged.store, env);
   setIf(merged, 'logLevel', values['log-level'] ?? env.PUMPWATCH_LOG_LEVEL);
+  merged.auth = authConfigFromEnv(merged.auth, env);
+  const tls = tlsConfigFromEnv(merged.tls, env);
+  if (tls) merged.tls = tls;
   return parseServerConfig(merged);
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
@@ -5,9 +6,12 @@ import { AlertService } from './alerts/alert-service.js';
 import { defaultEngineParams, type EngineParams, resolveParams } from './alerts/engine/params.js';
 import type { EscalationPolicy } from './alerts/lifecycle.js';
 import { WebhookNotifier } from './alerts/notifiers/webhook-notifier.js';
+import { createSecurityServices, type SecurityServices } from './auth/security-services.js';
+import { SERVER_MQTT_USERNAME } from './broker/broker-auth.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import type { ServerConfig } from './config.js';
 import { buildApp } from './http/app.js';
+import { bearerToken } from './http/security.js';
 import { IngestStats } from './ingest/ingest-stats.js';
 import { startMqttSubscriber } from './ingest/mqtt-subscriber.js';
 import { TelemetryIngest } from './ingest/telemetry-ingest.js';
@@ -30,6 +34,10 @@ export interface PumpwatchServer {
   readonly monitor: PumpMonitor;
   readonly alerts: AlertService;
   readonly stats: IngestStats;
+  /** MQTT over TLS on the embedded broker, when certificates are configured. */
+  readonly mqttsUrl?: string;
+  /** Users, hub credentials, tokens: what in-process callers (the demo, tests) need to log in. */
+  readonly security: SecurityServices;
   stop(): Promise<void>;
 }
 
@@ -71,9 +79,25 @@ export async function startPumpwatchServer(
   };
 
   try {
+    const security = await createSecurityServices({
+      config: config.auth,
+      store: store.security,
+      dataDir: config.dataDir,
+      topicPrefix: config.mqtt.topicPrefix,
+      now,
+      logger,
+    });
+    const tls = config.tls
+      ? { key: readFileSync(config.tls.keyFile), cert: readFileSync(config.tls.certFile) }
+      : undefined;
     let broker: EmbeddedBroker | undefined;
     if (!config.mqtt.url) {
-      broker = await startEmbeddedBroker({ host: config.mqtt.embeddedHost, port: config.mqtt.embeddedPort });
+      broker = await startEmbeddedBroker({
+        host: config.mqtt.embeddedHost,
+        port: config.mqtt.embeddedPort,
+        ...(security.brokerAuth ? { auth: security.brokerAuth } : {}),
+        ...(tls && config.tls ? { tls: { ...tls, port: config.tls.mqttsPort } } : {}),
+      });
       cleanups.push(() => broker?.close());
       logger.info({ url: broker.url }, 'embedded MQTT broker (aedes) listening');
     }
@@ -82,7 +106,21 @@ export async function startPumpwatchServer(
     const stats = new IngestStats();
     const registry = new PumpRegistry(params.liveness.pumpOfflineAfterMs);
     let monitorRef: PumpMonitor | undefined;
-    const wsHub = new WsHub({ path: '/ws', heartbeatMs: 5000, now, snapshot: () => monitor.snapshot() });
+    const wsHub = new WsHub({
+      path: '/ws',
+      heartbeatMs: 5000,
+      now,
+      snapshot: () => monitor.snapshot(),
+      // Same tokens as the API: the Authorization header, or `?token=` since browsers cannot set headers on a WebSocket.
+      authorize:
+        security.mode === 'required'
+          ? async (request) => {
+              const url = new URL(request.url ?? '/', 'http://localhost');
+              const token = bearerToken(request.headers.authorization) ?? url.searchParams.get('token');
+              return token !== null && (await security.tokens.verify(token)) !== null;
+            }
+          : async () => true,
+    });
     const alerts = new AlertService({
       store: store.alerts,
       params,
@@ -126,8 +164,13 @@ export async function startPumpwatchServer(
       topicPrefix: config.mqtt.topicPrefix,
       onMessage: (topic, payload) => ingest.handle(topic, payload),
       logger,
-      ...(config.mqtt.username ? { username: config.mqtt.username } : {}),
-      ...(config.mqtt.password ? { password: config.mqtt.password } : {}),
+      // On the embedded broker the server logs in as itself; an external broker gets the configured user.
+      ...(broker && security.brokerAuth
+        ? { username: SERVER_MQTT_USERNAME, password: security.serverMqttPassword }
+        : {
+            ...(config.mqtt.username ? { username: config.mqtt.username } : {}),
+            ...(config.mqtt.password ? { password: config.mqtt.password } : {}),
+          }),
     });
     cleanups.push(() => subscriber.close());
 
@@ -140,6 +183,22 @@ export async function startPumpwatchServer(
       orderStore: store.orders,
       now,
       dashboardDir: config.dashboardDir ?? defaultDashboardDir,
+      ...(tls ? { https: tls } : {}),
+      auth: {
+        mode: security.mode,
+        tokens: security.tokens,
+        users: security.users,
+        hubs: security.hubs,
+        audit: security.audit,
+        store: security.store,
+        loginRateLimit: config.auth.loginRateLimit,
+        corsOrigins: config.auth.corsOrigins,
+        mosquitto: {
+          topicPrefix: config.mqtt.topicPrefix,
+          ...(config.mqtt.username ? { serverUser: config.mqtt.username } : {}),
+          ...(config.mqtt.password ? { serverPassword: config.mqtt.password } : {}),
+        },
+      },
       health: {
         components: async () => ({
           ...(await store.components()),
@@ -155,6 +214,8 @@ export async function startPumpwatchServer(
         metrics: () => ({
           ingest: { ...stats.snapshot(), handlerErrors: ingest.handlerErrors },
           websocketClients: wsHub.clientCount,
+          auth: { mode: security.mode, websocketRejected: wsHub.rejectedCount },
+          ...(security.brokerAuth ? { mqttAuth: { ...security.brokerAuth.stats } } : {}),
         }),
       },
     });
@@ -166,9 +227,18 @@ export async function startPumpwatchServer(
     cleanups.push(() => monitor.stop());
 
     const { port } = app.server.address() as AddressInfo;
-    const httpUrl = `http://${config.http.host}:${port}`;
+    const httpUrl = `${tls ? 'https' : 'http'}://${config.http.host}:${port}`;
     logger.info({ url: httpUrl }, 'pumpwatch server listening');
-    return { httpUrl, mqttUrl, monitor, alerts, stats, stop: stopAll };
+    return {
+      httpUrl,
+      mqttUrl,
+      ...(broker?.tlsPort ? { mqttsUrl: `mqtts://${config.mqtt.embeddedHost}:${broker.tlsPort}` } : {}),
+      monitor,
+      alerts,
+      stats,
+      security,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

@@ -22,7 +22,15 @@ export interface ServerHarnessOptions {
   mqttPort?: number;
   /** On-call tiers and delays (server config `escalation`). */
   escalation?: ServerConfigInput['escalation'];
+  /**
+   * Authentication. Functional suites run with it disabled so they test one thing; the security suite
+   * and the end-to-end and browser flows run with it required, the production default.
+   */
+  auth?: ServerConfigInput['auth'];
 }
+
+/** Admin credentials the harness ensures when authentication is required. */
+export const TEST_ADMIN = { username: 'test-admin', password: 'test-admin-password' };
 
 /** A fresh temporary data directory for a server. */
 export function tempDataDir(): string {
@@ -41,23 +49,40 @@ export async function startTestServer(options: ServerHarnessOptions = {}): Promi
     dataDir: options.dataDir ?? tempDataDir(),
     ...(options.pumpOfflineAfterMs ? { pumpOfflineAfterMs: options.pumpOfflineAfterMs } : {}),
     ...(options.escalation ? { escalation: options.escalation } : {}),
+    auth: options.auth ?? { mode: 'disabled' },
     logLevel: 'warn',
   });
   return startPumpwatchServer(config, { logger: pino({ level: process.env.PUMPWATCH_TEST_LOG ?? 'warn' }) });
 }
 
-export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(url);
+/** Logs in over HTTP and returns the bearer token. */
+export async function login(httpUrl: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${httpUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200)
+    throw new Error(`login as ${username} failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+export async function getJson<T = unknown>(
+  url: string,
+  token?: string,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   return { status: response.status, body: (await response.json()) as T };
 }
 
 export async function postJson<T = unknown>(
   url: string,
   payload: unknown,
+  token?: string,
 ): Promise<{ status: number; body: T }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(payload),
   });
   return { status: response.status, body: (await response.json()) as T };

@@ -56,6 +56,8 @@ export class ServerProcess {
       PUMPWATCH_MQTT_PORT: String(this.mqttPort),
       PUMPWATCH_DATA_DIR: this.options.dataDir,
       PUMPWATCH_LOG_LEVEL: 'warn',
+      // Functional suites; the security suite passes PUMPWATCH_AUTH_MODE=required in `env`.
+      PUMPWATCH_AUTH_MODE: 'disabled',
       ...(this.options.mqttUrl ? { PUMPWATCH_MQTT_URL: this.options.mqttUrl } : {}),
       ...(this.options.configFile ? { PUMPWATCH_CONFIG: this.options.configFile } : {}),
       ...this.options.env,

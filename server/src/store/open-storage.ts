@@ -66,6 +66,7 @@ export async function openStorage({ dataDir, config, logger, now }: StorageOptio
     samples: embedded.samples,
     alerts: embedded.alerts,
     orders: embedded.orders,
+    security: embedded.security,
     retention,
     forwarder,
     embedded,

@@ -1,5 +1,6 @@
 import type { Alert, AlertStatus, SampleBucket, StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
 import type { AlertEventType } from '../alerts/lifecycle.js';
+import type { SecurityStore } from '../auth/ports.js';
 
 export interface StoredSample {
   hubId: string;
@@ -81,6 +82,8 @@ export interface Store {
   samples: SampleStore;
   alerts: AlertStore;
   orders: OrderStore;
+  /** Users, hub credentials, revoked tokens, audit log (server/src/auth/ports.ts). */
+  security: SecurityStore;
   /** Component check for `/api/health`. */
   health(): Promise<ComponentHealth>;
   close(): Promise<void>;

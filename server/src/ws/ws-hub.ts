@@ -12,6 +12,8 @@ export interface WsHubOptions {
   snapshot: () => ServerFrame;
   heartbeatMs: number;
   now: () => number;
+  /** Decides on each upgrade whether the caller may listen; refused upgrades get 401. */
+  authorize: (request: IncomingMessage) => Promise<boolean>;
 }
 
 /**
@@ -33,10 +35,27 @@ export class WsHub {
         socket.destroy();
         return;
       }
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws));
+      this.options.authorize(request).then(
+        (allowed) => {
+          if (!allowed) {
+            this.rejected += 1;
+            socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+            return;
+          }
+          this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws));
+        },
+        () => socket.destroy(),
+      );
     });
     this.timer = setInterval(() => this.beat(), this.options.heartbeatMs);
     this.timer.unref();
+  }
+
+  /** Upgrades refused for want of a valid token. */
+  rejected = 0;
+
+  get rejectedCount(): number {
+    return this.rejected;
   }
 
   get clientCount(): number {

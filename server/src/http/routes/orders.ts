@@ -2,9 +2,11 @@ import { idSchema, orderSchema, type StoredOrder } from '@pumpwatch/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AlertService } from '../../alerts/alert-service.js';
+import type { AuditLog } from '../../auth/audit-log.js';
 import type { PumpMonitor } from '../../monitor.js';
 import type { OrderStore } from '../../store/ports.js';
 import { sendError, sendValidationError } from '../errors.js';
+import { identityOf, type Security } from '../security.js';
 
 const pumpParams = z.object({ pumpId: idSchema });
 
@@ -14,8 +16,17 @@ const pumpParams = z.object({ pumpId: idSchema });
  */
 export function registerOrderRoutes(
   app: FastifyInstance,
-  deps: { alerts: AlertService; orders: OrderStore; monitor: PumpMonitor; now: () => number },
+  deps: {
+    alerts: AlertService;
+    orders: OrderStore;
+    monitor: PumpMonitor;
+    now: () => number;
+    security: Security;
+    audit: AuditLog;
+  },
 ): void {
+  const admin = { preHandler: deps.security.require('admin') };
+
   app.get('/api/pumps/:pumpId/order', async (request, reply) => {
     const params = pumpParams.safeParse(request.params);
     if (!params.success) return sendValidationError(reply, params.error);
@@ -24,7 +35,7 @@ export function registerOrderRoutes(
     return order;
   });
 
-  app.put('/api/pumps/:pumpId/order', async (request, reply) => {
+  app.put('/api/pumps/:pumpId/order', admin, async (request, reply) => {
     const params = pumpParams.safeParse(request.params);
     if (!params.success) return sendValidationError(reply, params.error);
     const body = orderSchema.safeParse(request.body ?? {});
@@ -41,10 +52,19 @@ export function registerOrderRoutes(
     return order;
   });
 
-  app.delete('/api/pumps/:pumpId/order', async (request, reply) => {
+  app.delete('/api/pumps/:pumpId/order', admin, async (request, reply) => {
     const params = pumpParams.safeParse(request.params);
     if (!params.success) return sendValidationError(reply, params.error);
+    const before = deps.alerts.order(params.data.pumpId);
     const removed = await deps.orders.delete(params.data.pumpId);
+    if (removed)
+      await deps.audit.record(
+        identityOf(request).username,
+        'order_deleted',
+        params.data.pumpId,
+        before,
+        null,
+      );
     if (!removed) return sendError(reply, 404, 'ORDER_NOT_FOUND', `no order for pump ${params.data.pumpId}`);
     deps.alerts.setOrder(params.data.pumpId, null);
     deps.monitor.markDirty(params.data.pumpId);

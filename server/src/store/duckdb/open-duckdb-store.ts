@@ -8,6 +8,7 @@ import { DuckDbOrderStore } from './order-store.js';
 import { DuckDbSampleSpool } from './sample-spool.js';
 import { DuckDbSampleStore } from './sample-store.js';
 import { ingestIdMigration, STAGING, schemaStatements } from './schema.js';
+import { DuckDbSecurityStore, securitySchemaStatements } from './security-store.js';
 
 export interface DuckDbStoreOptions {
   /** Directory for `pumpwatch.duckdb`; `:memory:` keeps everything in memory (tests only). */
@@ -22,6 +23,7 @@ export interface DuckDbStore extends Store {
   samples: DuckDbSampleStore;
   alerts: DuckDbAlertStore;
   orders: DuckDbOrderStore;
+  security: DuckDbSecurityStore;
   /** The samples table read in order by forwarders (InfluxDB). */
   spool: DuckDbSampleSpool;
 }
@@ -48,7 +50,7 @@ export async function openDuckDbStore({
     );
   }
   const setup = await instance.connect();
-  for (const statement of schemaStatements) await setup.run(statement);
+  for (const statement of [...schemaStatements, ...securitySchemaStatements]) await setup.run(statement);
   const columns = await setup.runAndReadAll(
     `SELECT 1 FROM duckdb_columns() WHERE database_name = current_database()
        AND table_name = 'samples' AND column_name = 'ingest_id'`,
@@ -82,6 +84,8 @@ export async function openDuckDbStore({
   // Orders get their own connection: a write there must never land inside an alert transaction.
   const orderConnection = await instance.connect();
   const orders = new DuckDbOrderStore(orderConnection);
+  const securityConnection = await instance.connect();
+  const security = new DuckDbSecurityStore(securityConnection);
 
   let lastFlushError: string | undefined;
   const timer = setInterval(() => {
@@ -100,6 +104,7 @@ export async function openDuckDbStore({
     samples,
     alerts,
     orders,
+    security,
     spool,
     async health() {
       const figures = { pendingSamples: samples.pendingRows };
@@ -130,6 +135,7 @@ export async function openDuckDbStore({
         spoolConnection,
         alertWriter,
         orderConnection,
+        securityConnection,
         reader,
       ];
       for (const connection of connections) connection.closeSync();

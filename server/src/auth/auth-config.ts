@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * Security settings (docs/security.md). `mode: required` is the default and the only production
+ * setting; `disabled` exists for development and functional tests that are not about security, and the
+ * server says so loudly at start and in `/api/health`.
+ */
+export const authConfigSchema = z
+  .object({
+    mode: z.enum(['required', 'disabled']).default('required'),
+    /** Ensured at start (`PUMPWATCH_ADMIN_USER` / `PUMPWATCH_ADMIN_PASSWORD`). */
+    adminUser: z.string().min(1).max(64).optional(),
+    adminPassword: z.string().min(8).max(200).optional(),
+    /** HMAC key for session tokens; by default a random key kept in the data directory. */
+    tokenSecret: z.string().min(32).optional(),
+    tokenTtlMs: z
+      .number()
+      .int()
+      .positive()
+      .default(12 * 3_600_000),
+    loginRateLimit: z
+      .object({
+        max: z.number().int().positive().default(10),
+        windowMs: z.number().int().positive().default(60_000),
+      })
+      .prefault({}),
+    /** Origins allowed to call the API from a browser; empty = CORS closed (same origin only). */
+    corsOrigins: z.array(z.string().url()).default([]),
+  })
+  .refine((auth) => (auth.adminUser === undefined) === (auth.adminPassword === undefined), {
+    message: 'adminUser and adminPassword go together',
+    path: ['adminPassword'],
+  });
+export type AuthConfig = z.infer<typeof authConfigSchema>;
+
+/** HTTPS and MQTTS when certificates are configured (`PUMPWATCH_TLS_CERT`, `PUMPWATCH_TLS_KEY`). */
+export const tlsConfigSchema = z
+  .object({
+    certFile: z.string().min(1),
+    keyFile: z.string().min(1),
+    mqttsPort: z.coerce.number().int().min(0).max(65535).default(8883),
+  })
+  .optional();
+
+export function authConfigFromEnv(base: unknown, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const auth: Record<string, unknown> = { ...(base as object | undefined) };
+  if (env.PUMPWATCH_ADMIN_USER) auth.adminUser = env.PUMPWATCH_ADMIN_USER;
+  if (env.PUMPWATCH_ADMIN_PASSWORD) auth.adminPassword = env.PUMPWATCH_ADMIN_PASSWORD;
+  if (env.PUMPWATCH_TOKEN_SECRET) auth.tokenSecret = env.PUMPWATCH_TOKEN_SECRET;
+  if (env.PUMPWATCH_AUTH_MODE) auth.mode = env.PUMPWATCH_AUTH_MODE;
+  return auth;
+}
+
+export function tlsConfigFromEnv(base: unknown, env: NodeJS.ProcessEnv): Record<string, unknown> | undefined {
+  const tls: Record<string, unknown> = { ...(base as object | undefined) };
+  if (env.PUMPWATCH_TLS_CERT) tls.certFile = env.PUMPWATCH_TLS_CERT;
+  if (env.PUMPWATCH_TLS_KEY) tls.keyFile = env.PUMPWATCH_TLS_KEY;
+  return Object.keys(tls).length ? tls : undefined;
+}
