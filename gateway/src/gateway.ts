@@ -6,8 +6,15 @@ import { createSilentLogger, type Logger } from './logger.js';
 import { HubConnection } from './mqtt/hub-connection.js';
 import { OutboxDrain } from './outbox/outbox-drain.js';
 import { OutboxStore } from './outbox/outbox-store.js';
+import type { BleTransportFactory } from './sources/ble/ble-transport.js';
 import { buildPumpSources } from './sources/build-sources.js';
-import type { LinkState, PumpReading, PumpSource, PumpSourceListener } from './sources/pump-source.js';
+import type {
+  LinkState,
+  PumpLinkStats,
+  PumpReading,
+  PumpSource,
+  PumpSourceListener,
+} from './sources/pump-source.js';
 import { gatewayVersion } from './version.js';
 
 export interface PumpStatus {
@@ -19,6 +26,8 @@ export interface PumpStatus {
   lastSeq: number | null;
   /** Hub time of the last reading from this pump. */
   lastReadingAt: number | null;
+  /** The driver's figures for this pump (serial and BLE): decoded, rejected by reason, reconnects. */
+  driver?: PumpLinkStats;
 }
 
 export interface GatewayStatus {
@@ -47,6 +56,8 @@ export interface GatewayDeps {
   now?: () => number;
   /** Replaces the sources the config describes: tests and future embedders bring their own drivers. */
   sources?: PumpSource[];
+  /** The radio for BLE pumps (default: noble, loaded only if a BLE pump is configured). */
+  bleTransport?: BleTransportFactory;
 }
 
 export interface Gateway {
@@ -62,7 +73,9 @@ const readingSchema = telemetrySampleSchema.omit({ seq: true });
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const logger = deps.logger ?? createSilentLogger();
   const now = deps.now ?? Date.now;
-  const sources = deps.sources ?? buildPumpSources(config, now);
+  const sources =
+    deps.sources ??
+    buildPumpSources(config, { now, ...(deps.bleTransport && { bleTransport: deps.bleTransport }) });
   const pumps = new Map<string, PumpStatus>();
   for (const source of sources) {
     for (const pumpId of source.pumpIds) pumps.set(pumpId, newPumpStatus());
@@ -180,11 +193,18 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   }
 
   function status(): GatewayStatus {
+    const driverStats: Record<string, PumpLinkStats> = {};
+    for (const source of sources) Object.assign(driverStats, source.stats?.());
     return {
       hubId: config.hubId,
       running: phase === 'running',
       connected: connection?.connected ?? false,
-      pumps: Object.fromEntries([...pumps].map(([pumpId, s]) => [pumpId, { ...s }])),
+      pumps: Object.fromEntries(
+        [...pumps].map(([pumpId, s]) => [
+          pumpId,
+          { ...s, ...(driverStats[pumpId] && { driver: driverStats[pumpId] }) },
+        ]),
+      ),
       outbox: { depth: store?.depth ?? 0, inFlight: drain?.inFlight ?? 0, dropped: store?.dropped ?? 0 },
       lastPublishAt,
       rejectedReadings,

@@ -7,6 +7,7 @@ import { GATEWAY_HELP, parseGatewayArgs } from './config/cli-args.js';
 import { loadGatewayConfig } from './config/load-config.js';
 import { GatewayError } from './errors.js';
 import { createGateway } from './gateway.js';
+import { type StatusServer, startStatusServer } from './status-server.js';
 
 /** How often the status is logged at debug level. */
 const STATUS_LOG_INTERVAL_MS = 10_000;
@@ -43,6 +44,7 @@ async function main(): Promise<number> {
     STATUS_LOG_INTERVAL_MS,
   );
 
+  let statusServer: StatusServer | null = null;
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -56,15 +58,19 @@ async function main(): Promise<number> {
       logger.error('graceful stop took too long; exiting');
       process.exit(1);
     }, EXIT_DEADLINE_MS).unref();
-    gateway.stop().then(
-      () => {
-        process.exitCode = 0;
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while stopping');
-        process.exitCode = 1;
-      },
-    );
+    Promise.allSettled([statusServer?.close(), gateway.stop()])
+      .then(([, stopped]) => {
+        if (stopped.status === 'rejected') throw stopped.reason;
+      })
+      .then(
+        () => {
+          process.exitCode = 0;
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while stopping');
+          process.exitCode = 1;
+        },
+      );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
@@ -76,6 +82,15 @@ async function main(): Promise<number> {
     clearInterval(statusTimer);
     await gateway.stop().catch(() => {});
     return 1;
+  }
+  if (config.status.enabled && !stopping) {
+    // The hub keeps forwarding telemetry without its status page: a busy port is a warning, not fatal.
+    try {
+      statusServer = await startStatusServer(() => gateway.status(), config.status);
+      logger.info({ url: statusServer.url }, 'status endpoint listening');
+    } catch (error) {
+      logger.warn({ err: error, ...config.status }, 'status endpoint not started');
+    }
   }
   return 0;
 }

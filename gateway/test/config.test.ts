@@ -50,7 +50,9 @@ describe('loadGatewayConfig', () => {
           'outbox: { maxInFlight: 0 }',
           'pumps:',
           '  - { pumpId: P-1, driver: simulated, rate_mL_h: -1, scenario: melt }',
-          '  - { pumpId: P-2, driver: serial }',
+          '  - { pumpId: P-2, driver: modem }',
+          '  - { pumpId: P-3, driver: serial }',
+          '  - { pumpId: P-4, driver: ble, address: aa:bb, intervalMs: 1 }',
         ].join('\n'),
       ),
     });
@@ -64,10 +66,55 @@ describe('loadGatewayConfig', () => {
         'pumps.0.rate_mL_h',
         'pumps.0.scenario',
         'pumps.1.driver',
+        'pumps.2.path',
+        'pumps.3.intervalMs',
         '',
       ]),
     );
     expect(error.issues.find((i) => i.path === '')?.message).toMatch(/heartbeat/);
+  });
+
+  it('reads serial and BLE pumps with their defaults, and refuses two pumps on one port', () => {
+    const config = loadGatewayConfig({
+      file: file(
+        'drivers.yaml',
+        [
+          'hubId: HUB-1',
+          'pumps:',
+          '  - { pumpId: P-1, driver: serial, path: /dev/serial/by-id/usb-FTDI_FT232R_A1-if00-port0 }',
+          '  - { pumpId: P-2, driver: ble, address: "aa:bb:cc:dd:ee:ff" }',
+        ].join('\n'),
+      ),
+    });
+    expect(config.pumps[0]).toMatchObject({
+      driver: 'serial',
+      baudRate: 9600,
+      linkTimeoutMs: 5000,
+      checkIntervalMs: 1000,
+    });
+    expect(config.pumps[1]).toMatchObject({
+      driver: 'ble',
+      e2e: false,
+      intervalMs: 1000,
+      maxIntervalMs: 30_000,
+    });
+    expect(config.status).toEqual({ enabled: true, host: '127.0.0.1', port: 8765 });
+    const error = loadError({
+      file: file(
+        'same-port.yaml',
+        [
+          'hubId: HUB-1',
+          'pumps:',
+          '  - { pumpId: P-1, driver: serial, path: /dev/ttyUSB0 }',
+          '  - { pumpId: P-2, driver: serial, path: /dev/ttyUSB0 }',
+        ].join('\n'),
+      ),
+    });
+    expect(error.issues.map((i) => i.path)).toEqual(['pumps.1.path']);
+    expect(loadGatewayConfig({ argv: ['--demo', '--status-port', '0'] }).status.port).toBe(0);
+    expect(
+      loadGatewayConfig({ argv: ['--demo'], env: { PUMPWATCH_GATEWAY_STATUS_PORT: '9999' } }).status.port,
+    ).toBe(9999);
   });
 
   it('rejects duplicate pump ids, also against the demo fleet', () => {

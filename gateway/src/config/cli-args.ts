@@ -11,6 +11,7 @@ Reads a YAML or JSON config file, then applies environment variables, then these
   --topic-prefix <p>      topic prefix (default pumpwatch/v1); env PUMPWATCH_TOPIC_PREFIX
   --data-dir <dir>        outbox and sequence store (default ./data/gateway); env PUMPWATCH_GATEWAY_DATA_DIR
   --heartbeat-ms <ms>     hub status republish interval (default 15000)
+  --status-port <port>    local status endpoint port (default 8765, 0: any free port); env PUMPWATCH_GATEWAY_STATUS_PORT
   --demo                  add the simulators' demo fleet
   --speed <x>             time acceleration of simulated pumps (default 1)
   --log-level <level>     trace | debug | info | warn | error (default info); env PUMPWATCH_LOG_LEVEL
@@ -46,6 +47,7 @@ export function parseGatewayArgs(argv: readonly string[]): GatewayArgs {
   add(['topicPrefix'], values['topic-prefix']);
   add(['dataDir'], values['data-dir']);
   add(['heartbeatMs'], numeric(values['heartbeat-ms']));
+  add(['status', 'port'], numeric(values['status-port']));
   add(['simulation', 'speed'], numeric(values.speed));
   if (values.demo) add(['demo'], true);
   return {
@@ -68,6 +70,7 @@ function parse(argv: readonly string[]) {
       'topic-prefix': { type: 'string' },
       'data-dir': { type: 'string' },
       'heartbeat-ms': { type: 'string' },
+      'status-port': { type: 'string' },
       demo: { type: 'boolean' },
       speed: { type: 'string' },
       'log-level': { type: 'string' },

@@ -22,6 +22,7 @@ const ENV_OVERRIDES: ReadonlyArray<[name: string, path: string[]]> = [
   ['PUMPWATCH_MQTT_PASSWORD', ['mqtt', 'password']],
   ['PUMPWATCH_TOPIC_PREFIX', ['topicPrefix']],
   ['PUMPWATCH_GATEWAY_DATA_DIR', ['dataDir']],
+  ['PUMPWATCH_GATEWAY_STATUS_PORT', ['status', 'port']],
 ];
 
 /** The hub id a bare `--demo` runs as, so the demo needs no config at all. */
@@ -39,7 +40,8 @@ export function loadGatewayConfig(options: LoadGatewayConfigOptions = {}): Gatew
 
   for (const [name, path] of ENV_OVERRIDES) {
     const value = env[name];
-    if (value !== undefined && value !== '') setPath(raw, path, value);
+    if (value !== undefined && value !== '')
+      setPath(raw, path, path[0] === 'status' ? numericEnv(value) : value);
   }
   for (const [path, value] of args.overrides) setPath(raw, path, value);
   if (raw.demo === true && raw.hubId === undefined) raw.hubId = DEMO_HUB_ID;
@@ -82,6 +84,12 @@ function readConfigFile(file: string): Record<string, unknown> {
     });
   }
   return document as Record<string, unknown>;
+}
+
+/** Numbers from the environment; left as text when they do not parse, so the schema names the path. */
+function numericEnv(text: string): number | string {
+  const value = Number(text);
+  return text.trim() !== '' && Number.isFinite(value) ? value : text;
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

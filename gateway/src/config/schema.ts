@@ -2,10 +2,7 @@ import { DEFAULT_TOPIC_PREFIX, idSchema, MAX_RATE_ML_H } from '@pumpwatch/protoc
 import { demoFleet, scenarioNames } from '@pumpwatch/simulators';
 import { z } from 'zod';
 
-/**
- * A simulated pump: the simulators' PumpModel playing a named scenario. Serial and BLE drivers will be
- * further members of the `driver` union.
- */
+/** A simulated pump: the simulators' PumpModel playing a named scenario. */
 const simulatedPumpSchema = z.strictObject({
   pumpId: idSchema,
   driver: z.literal('simulated'),
@@ -22,9 +19,50 @@ const simulatedPumpSchema = z.strictObject({
   seed: z.number().int().nonnegative().optional(),
 });
 
-export const pumpConfigSchema = z.discriminatedUnion('driver', [simulatedPumpSchema]);
+/** A pump on a serial port speaking the PW1 line protocol (docs/serial-protocol.md); one port per pump. */
+const serialPumpSchema = z.strictObject({
+  pumpId: idSchema,
+  driver: z.literal('serial'),
+  /** Device path; prefer the stable `/dev/serial/by-id/…` symlink over `/dev/ttyUSB0`. */
+  path: z.string().min(1).max(1024),
+  baudRate: z.number().int().min(300).max(4_000_000).default(9600),
+  /** No valid frame for this long → link down (the pump sends one every second or so). */
+  linkTimeoutMs: z.number().int().min(100).max(600_000).default(5000),
+  /** How often the device is checked for having been unplugged or replaced. */
+  checkIntervalMs: z.number().int().min(50).max(60_000).default(1000),
+  reopenMinMs: z.number().int().min(10).max(600_000).default(500),
+  reopenMaxMs: z.number().int().min(10).max(3_600_000).default(30_000),
+});
+
+/**
+ * A BLE pump laid out after the Insulin Delivery Service (docs/gateway.md, "BLE driver"). The radio
+ * library is loaded only when at least one of these is configured.
+ */
+const blePumpSchema = z.strictObject({
+  pumpId: idSchema,
+  driver: z.literal('ble'),
+  /** Peripheral address (`aa:bb:cc:dd:ee:ff`) or advertised local name. */
+  address: z.string().min(1).max(64),
+  /** The pump's values carry the IDS E2E-Counter and E2E-CRC. */
+  e2e: z.boolean().default(false),
+  intervalMs: z.number().int().min(100).max(3_600_000).default(1000),
+  /** Polling backs off up to this while the pump answers slowly. */
+  maxIntervalMs: z.number().int().min(100).max(3_600_000).default(30_000),
+  connectTimeoutMs: z.number().int().min(100).max(600_000).default(15_000),
+  readTimeoutMs: z.number().int().min(50).max(600_000).default(5000),
+  reconnectMinMs: z.number().int().min(10).max(600_000).default(1000),
+  reconnectMaxMs: z.number().int().min(10).max(3_600_000).default(60_000),
+});
+
+export const pumpConfigSchema = z.discriminatedUnion('driver', [
+  simulatedPumpSchema,
+  serialPumpSchema,
+  blePumpSchema,
+]);
 export type PumpConfig = z.infer<typeof pumpConfigSchema>;
 export type SimulatedPumpConfig = z.infer<typeof simulatedPumpSchema>;
+export type SerialPumpConfig = z.infer<typeof serialPumpSchema>;
+export type BlePumpConfig = z.infer<typeof blePumpSchema>;
 
 const topicPrefixSchema = z
   .string()
@@ -68,6 +106,16 @@ export const gatewayConfigSchema = z
         intervalMs: z.number().int().min(10).max(3_600_000).default(1000),
       })
       .prefault({}),
+    /** Local status endpoint (GET /status): each pump's link, the outbox, the last publish. */
+    status: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** Loopback by default: the endpoint has no authentication. */
+        host: z.string().min(1).default('127.0.0.1'),
+        /** 0 lets the system choose (logged at start). */
+        port: z.number().int().min(0).max(65_535).default(8765),
+      })
+      .prefault({}),
     /** Adds the simulators' demo fleet (PUMP-0001…) to `pumps`. */
     demo: z.boolean().default(false),
     pumps: z.array(pumpConfigSchema).default([]),
@@ -83,6 +131,22 @@ export const gatewayConfigSchema = z
         });
       }
       seen.add(pump.pumpId);
+    });
+    const paths = new Map<string, number>();
+    config.pumps.forEach((pump, index) => {
+      if (pump.driver !== 'serial') return;
+      const first = paths.get(pump.path);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pumps', index, 'path'],
+          message: `${pump.path} is already pumps.${first}: one serial port per pump`,
+        });
+      }
+      paths.set(pump.path, index);
+      if (pump.reopenMaxMs < pump.reopenMinMs) {
+        ctx.addIssue({ code: 'custom', path: ['pumps', index, 'reopenMaxMs'], message: 'below reopenMinMs' });
+      }
     });
     if (seen.size === 0) {
       ctx.addIssue({ code: 'custom', path: ['pumps'], message: 'no pumps: list some or set demo: true' });

@@ -1,8 +1,7 @@
 import type { TelemetrySample } from '@pumpwatch/protocol';
 
 /**
- * Port between the gateway and whatever talks to pumps: the simulator today, serial and BLE drivers
- * later. A source reads samples and reports whether it can currently reach each of its pumps; the
+ * Port between the gateway and whatever talks to pumps: the simulator, the serial and the BLE drivers. A source reads samples and reports whether it can currently reach each of its pumps; the
  * gateway assigns `seq`, stores and publishes.
  */
 export type LinkState = 'up' | 'down';
@@ -23,6 +22,18 @@ export interface PumpSourceListener {
   error(error: Error, pumpId?: string): void;
 }
 
+/** How a driver's link to one pump is doing, for the local status endpoint and the logs. */
+export interface PumpLinkStats {
+  /** Frames or values decoded into samples. */
+  decoded: number;
+  /** Bad input by reason (serial: `bad_checksum`, `truncated`…; BLE: `short_value`…); each was skipped. */
+  rejected: Record<string, number>;
+  /** Frames the pump sent that never arrived, from gaps in its frame counter (serial). */
+  missed: number;
+  /** Times the driver reopened the port or reconnected after losing the pump. */
+  reconnects: number;
+}
+
 export interface PumpSource {
   /** For logs, e.g. `simulated:PUMP-0001` or `serial:/dev/ttyUSB0`. */
   readonly name: string;
@@ -31,4 +42,6 @@ export interface PumpSource {
   start(listener: PumpSourceListener): Promise<void>;
   /** Stops reading; the source reports its links `down` and emits nothing afterwards. */
   stop(): Promise<void>;
+  /** Per-pump link figures, for drivers that have them (serial, BLE). */
+  stats?(): Record<string, PumpLinkStats>;
 }

@@ -1,0 +1,3 @@
+export * from './line-noise.js';
+export * from './serial-frame.js';
+export * from './serial-pump.js';
