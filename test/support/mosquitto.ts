@@ -22,7 +22,13 @@ export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto
   const configFile = join(dir, 'mosquitto.conf');
   writeFileSync(
     configFile,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', extraConfig].join('\n'),
+    [
+      `listener ${port} 127.0.0.1`,
+      // Open unless the caller brings its own authentication settings.
+      ...(extraConfig.includes('allow_anonymous') ? [] : ['allow_anonymous true']),
+      'persistence false',
+      extraConfig,
+    ].join('\n'),
   );
   const child: ChildProcess = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

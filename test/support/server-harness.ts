@@ -27,6 +27,8 @@ export interface ServerHarnessOptions {
    * and the end-to-end and browser flows run with it required, the production default.
    */
   auth?: ServerConfigInput['auth'];
+  /** The server's own credentials on an external broker. */
+  mqttUser?: { username: string; password: string };
 }
 
 /** Admin credentials the harness ensures when authentication is required. */
@@ -45,6 +47,7 @@ export async function startTestServer(options: ServerHarnessOptions = {}): Promi
       embeddedHost: '127.0.0.1',
       embeddedPort: options.mqttPort ?? 0,
       ...(options.mqttUrl ? { url: options.mqttUrl } : {}),
+      ...(options.mqttUser ?? {}),
     },
     dataDir: options.dataDir ?? tempDataDir(),
     ...(options.pumpOfflineAfterMs ? { pumpOfflineAfterMs: options.pumpOfflineAfterMs } : {}),

@@ -40,13 +40,16 @@ export function registerOrderRoutes(
     if (!params.success) return sendValidationError(reply, params.error);
     const body = orderSchema.safeParse(request.body ?? {});
     if (!body.success) return sendValidationError(reply, body.error);
+    const by = identityOf(request).username;
+    const before = deps.alerts.order(params.data.pumpId);
     const order: StoredOrder = {
       ...body.data,
       pumpId: params.data.pumpId,
       updatedAt: deps.now(),
-      updatedBy: null,
+      updatedBy: by,
     };
     await deps.orders.put(order);
+    await deps.audit.record(by, 'order_set', order.pumpId, before, order);
     deps.alerts.setOrder(order.pumpId, order);
     deps.monitor.markDirty(order.pumpId);
     return order;
