@@ -168,7 +168,7 @@ describe('security with authentication required (the default)', () => {
     await client.endAsync();
     // Into another hub's subtree: refused by the broker (aedes drops the connection), never reaches the server.
     const spoofer = await connectHub();
-    const closed = new Promise((resolve) => spoofer.once('close', resolve));
+    const closed = new Promise<void>((resolve) => spoofer.once('close', () => resolve()));
     spoofer.publish(telemetryTopic(prefix, 'hub-other', 'PUMP-SPOOF'), sample(1), { qos: 1 });
     await Promise.race([closed, sleep(3000)]);
     spoofer.end(true);
