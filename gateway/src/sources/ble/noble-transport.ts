@@ -1,8 +1,9 @@
+import { createRequire } from 'node:module';
 import type { BleConnection, BleTransport } from './ble-transport.js';
 
 /**
- * The radio: @abandonware/noble (an optional dependency), imported only when a BLE pump is configured,
- * so a hub without Bluetooth never loads it. Importing noble opens the HCI socket at once; on a machine
+ * The radio: @abandonware/noble (an optional dependency), loaded only when a BLE pump is configured,
+ * so a hub without Bluetooth never loads it. Loading noble opens the HCI socket at once; on a machine
  * without a Bluetooth adapter (or kernel support: EAFNOSUPPORT) the import itself fails, the driver
  * reports the link down with that reason and retries with backoff.
  *
@@ -47,9 +48,11 @@ const IDS_SERVICE = '183a';
 const BATTERY_SERVICE = '180f';
 
 export async function loadNobleTransport(): Promise<BleTransport> {
-  // A variable specifier: the bundler and tsc leave it alone, and nothing loads until this runs.
-  const module = (await import(NOBLE_MODULE)) as { default?: Noble } & Noble;
-  const noble: Noble = module.default ?? module;
+  // noble is CommonJS. require() rather than import(): a CommonJS module that throws while loading (no
+  // adapter yet) is dropped from require's cache, so a later attempt really tries the radio again,
+  // where a failed import() would replay the first error forever. This file itself is only imported
+  // when a BLE pump is configured.
+  const noble = createRequire(import.meta.url)(NOBLE_MODULE) as Noble;
   await poweredOn(noble);
   return new NobleTransport(noble);
 }
