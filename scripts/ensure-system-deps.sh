@@ -9,6 +9,7 @@ declare -A needed=(
   [socat]=socat
   [mosquitto]=mosquitto
   [influxd]=influxdb
+  [victoria-metrics]=victoria-metrics
   [chromium]=chromium
 )
 

@@ -17,7 +17,7 @@ export const influxConfigSchema = z
     token: z.string().min(1).optional(),
     measurement: z.string().min(1).default(SAMPLE_MEASUREMENT),
     /** Samples per write request. */
-    batchSize: z.coerce.number().int().min(1).max(50_000).default(5000),
+    batchSize: z.coerce.number().int().min(1).max(50_000).default(10_000),
     timeoutMs: z.coerce.number().int().positive().default(10_000),
     /** Longest wait between retries while InfluxDB is failing. */
     retryMaxMs: z.coerce.number().int().positive().default(10_000),

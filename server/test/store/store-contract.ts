@@ -239,7 +239,17 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         receivedAt: 10_000,
         sample: sample({ seq: 1, ts: 1 }),
       });
-      expect(await store.samples.prune(3000)).toBe(2);
+      // An adapter that forwards keeps samples until they are delivered, so this may take a moment.
+      let deleted = 0;
+      await expect
+        .poll(
+          async () => {
+            deleted += await store.samples.prune(3000);
+            return deleted;
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(2);
       expect((await store.samples.query('p1', { limit: 10 })).map((s) => s.seq)).toEqual([3, 4, 5]);
       expect(await store.samples.query('p2', { limit: 10 })).toHaveLength(1);
       expect(await store.samples.prune(3000)).toBe(0);
@@ -260,7 +270,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       it('delivers every stored sample to its second system exactly once', async () => {
         const location = factory.freshLocation();
         const store = await open(location);
-        const base = 1_800_000_000_000;
+        // Recent times: some destinations refuse points far from now (VictoriaMetrics: beyond 2 days ahead).
+        const base = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
         for (let seq = 1; seq <= 300; seq += 1) {
           for (const pumpId of ['p1', 'p2', 'p3']) {
             store.samples.append({

@@ -3,6 +3,14 @@ import type { ComponentHealth } from '../ports.js';
 import { type SampleSink, SinkError } from './sink.js';
 import type { SampleSpool, SpooledSample } from './spool.js';
 
+/** Spooled samples in the sink's encoding, with the ingest ids they span. */
+interface EncodedBatch {
+  count: number;
+  firstId: number;
+  lastId: number;
+  lines: string[];
+}
+
 export interface ForwarderOptions {
   spool: SampleSpool;
   sink: SampleSink;
@@ -10,7 +18,7 @@ export interface ForwarderOptions {
   encode: (sample: SpooledSample) => string;
   logger: Logger;
   now: () => number;
-  /** Most samples per write (5,000 lines are about 1.5 MB). */
+  /** Most samples per write (10,000 lines are about 3 MB). */
   batchSize?: number;
   /** Retry delay after a failure: doubles from min to max. */
   retryMinMs?: number;
@@ -26,7 +34,6 @@ export interface ForwarderOptions {
  * as the same points again (line-protocol.ts), so every sample lands exactly once.
  */
 export class SampleForwarder {
-  private readonly batchSize: number;
   private readonly retryMinMs: number;
   private readonly retryMaxMs: number;
   private readonly probeIntervalMs: number;
@@ -42,10 +49,10 @@ export class SampleForwarder {
   private lastWriteAt: number | undefined;
   private forwarded = 0;
   private rejected = 0;
+  private lastRejection: { at: number; samples: number; detail: string } | undefined;
 
   constructor(private readonly options: ForwarderOptions) {
-    this.batchSize = options.batchSize ?? 5000;
-    this.batchLimit = this.batchSize;
+    this.batchLimit = options.batchSize ?? 10_000;
     this.retryMinMs = options.retryMinMs ?? 250;
     this.retryMaxMs = options.retryMaxMs ?? 10_000;
     this.probeIntervalMs = options.probeIntervalMs ?? 15_000;
@@ -79,6 +86,7 @@ export class SampleForwarder {
       backlog: this.backlog,
       forwarded: this.forwarded,
       rejected: this.rejected,
+      ...(this.lastRejection ? { lastRejection: this.lastRejection } : {}),
       lastWriteAt: this.lastWriteAt ?? null,
     };
     if (!this.failure) return { ok: true, ...figures };
@@ -88,31 +96,40 @@ export class SampleForwarder {
 
   private async loop(): Promise<void> {
     let delay = this.retryMinMs;
+    let ahead: Promise<EncodedBatch> | undefined;
     while (!this.stopped) {
-      let batch: SpooledSample[];
+      let batch: EncodedBatch;
       try {
-        batch = await this.options.spool.read(this.position, this.batchLimit);
+        batch = await (ahead ?? this.read(this.position));
       } catch (error) {
+        ahead = undefined;
         this.options.logger.error({ err: error }, 'forwarder cannot read the spool');
         await this.sleep(this.retryMaxMs, false);
         continue;
       }
-      if (batch.length === 0) {
+      ahead = undefined;
+      if (batch.count === 0) {
         if (this.failure || this.options.now() - this.lastContactAt >= this.probeIntervalMs)
           await this.probe();
         if (this.failure) {
           await this.sleep(delay, false);
           delay = Math.min(this.retryMaxMs, delay * 2);
-        } else {
+        } else if (this.options.spool.lastId() <= this.position) {
+          // Checked in the same tick as the sleep starts listening: a commit cannot slip in between.
           delay = this.retryMinMs;
           await this.sleep(this.probeIntervalMs, true);
         }
         continue;
       }
+      // The next batch is read and encoded while this one is on the wire: still one write in flight,
+      // so order holds, and memory holds two batches at most.
+      ahead = this.read(batch.lastId);
+      ahead.catch(() => undefined);
       try {
         await this.deliver(batch);
         delay = this.retryMinMs;
       } catch (error) {
+        ahead = undefined;
         const failure = error instanceof SinkError ? error : undefined;
         if (failure?.code === 'INFLUX_TOO_LARGE' && this.batchLimit > 1) {
           this.batchLimit = Math.max(1, Math.floor(this.batchLimit / 2));
@@ -129,33 +146,48 @@ export class SampleForwarder {
     }
   }
 
-  private async deliver(batch: SpooledSample[]): Promise<void> {
-    const { sink, spool, encode, now } = this.options;
-    const lastId = (batch[batch.length - 1] as SpooledSample).id;
+  private async read(afterId: number): Promise<EncodedBatch> {
+    const rows = await this.options.spool.read(afterId, this.batchLimit);
+    return {
+      count: rows.length,
+      firstId: rows[0]?.id ?? afterId,
+      lastId: rows.at(-1)?.id ?? afterId,
+      lines: rows.map(this.options.encode),
+    };
+  }
+
+  private async deliver(batch: EncodedBatch): Promise<void> {
+    const { sink, spool, now } = this.options;
     try {
-      await sink.write(batch.map(encode));
+      await sink.write(batch.lines);
     } catch (error) {
       this.fail(error);
       throw error;
     }
-    await spool.acknowledge(sink.name, lastId);
-    this.position = lastId;
-    this.forwarded += batch.length;
+    await spool.acknowledge(sink.name, batch.lastId);
+    this.position = batch.lastId;
+    this.forwarded += batch.count;
     this.lastWriteAt = now();
     this.lastContactAt = this.lastWriteAt;
     this.recover();
   }
 
   /** Points the server refuses will be refused again: count them, say so, and move on. */
-  private async skip(batch: SpooledSample[], failure: SinkError): Promise<void> {
-    const lastId = (batch[batch.length - 1] as SpooledSample).id;
+  private async skip(batch: EncodedBatch, failure: SinkError): Promise<void> {
     this.options.logger.error(
-      { code: failure.code, err: failure.message, samples: batch.length, firstId: batch[0]?.id, lastId },
+      {
+        code: failure.code,
+        err: failure.message,
+        samples: batch.count,
+        firstId: batch.firstId,
+        lastId: batch.lastId,
+      },
       'InfluxDB rejected a batch; skipping it',
     );
-    this.rejected += batch.length;
-    await this.options.spool.acknowledge(this.options.sink.name, lastId);
-    this.position = lastId;
+    this.rejected += batch.count;
+    this.lastRejection = { at: this.options.now(), samples: batch.count, detail: failure.message };
+    await this.options.spool.acknowledge(this.options.sink.name, batch.lastId);
+    this.position = batch.lastId;
   }
 
   private async probe(): Promise<void> {
