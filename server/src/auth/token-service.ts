@@ -14,6 +14,8 @@ export interface IssuedToken {
 export class TokenService {
   private readonly key: Uint8Array;
   private readonly revoked = new Set<string>();
+  /** Tokens already verified, so each API call does not redo the HMAC (bounded; expiry still checked). */
+  private readonly verified = new Map<string, Identity & { jti: string; expiresAt: number }>();
 
   constructor(
     secret: string,
@@ -38,6 +40,12 @@ export class TokenService {
 
   /** The identity a token proves, or null when it is forged, expired, malformed or revoked. */
   async verify(token: string): Promise<(Identity & { jti: string; expiresAt: number }) | null> {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.expiresAt > this.now() && !this.revoked.has(cached.jti)) return cached;
+      this.verified.delete(token);
+      return null;
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -46,7 +54,10 @@ export class TokenService {
       const role = roleSchema.safeParse(payload.role);
       if (!payload.sub || !payload.jti || !payload.exp || !role.success) return null;
       if (this.revoked.has(payload.jti)) return null;
-      return { username: payload.sub, role: role.data, jti: payload.jti, expiresAt: payload.exp * 1000 };
+      const identity = { username: payload.sub, role: role.data, jti: payload.jti, expiresAt: payload.exp * 1000 };
+      if (this.verified.size >= 10_000) this.verified.clear();
+      this.verified.set(token, identity);
+      return identity;
     } catch {
       return null;
     }

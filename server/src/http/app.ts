@@ -11,7 +11,7 @@ import type { UserService } from '../auth/user-service.js';
 import type { PumpMonitor } from '../monitor.js';
 import type { AlertStore, OrderStore, SampleStore } from '../store/ports.js';
 import { registerDashboard } from './dashboard.js';
-import { sendError } from './errors.js';
+import { rejectedRequests, sendError } from './errors.js';
 import { type MosquittoConfigOptions, registerAdminRoutes } from './routes/admin.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import { type HealthDeps, registerHealthRoutes } from './routes/health.js';
@@ -94,7 +94,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const { auth } = deps;
   const security = registerSecurity(app, auth.mode, auth.tokens);
-  registerHealthRoutes(app, deps.health);
+  registerHealthRoutes(app, {
+    components: deps.health.components,
+    metrics: () => ({ ...deps.health.metrics(), http: { rejected: rejectedRequests(app) } }),
+  });
   await registerSessionRoutes(app, {
     users: auth.users,
     tokens: auth.tokens,
