@@ -11,6 +11,7 @@ declare -A needed=(
   [influxd]=influxdb
   [victoria-metrics]=victoria-metrics
   [chromium]=chromium
+  [openssl]=openssl
 )
 
 missing_packages=()

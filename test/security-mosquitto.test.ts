@@ -1,6 +1,8 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { telemetryTopic } from '@pumpwatch/protocol';
 import type { PumpwatchServer } from '@pumpwatch/server';
 import mqtt from 'mqtt';
@@ -10,6 +12,7 @@ import { getJson, login, postJson, startTestServer, TEST_ADMIN } from './support
 import { sleep, waitFor } from './support/wait.js';
 
 const prefix = 'pumpwatch/v1';
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER_USER = { username: 'pumpwatch-server', password: 'server-secret-password' };
 
 /**
