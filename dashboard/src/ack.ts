@@ -6,12 +6,17 @@ export type AckResult = { ok: true; alert: Alert } | { ok: false; code: string; 
 export const NAME_REQUIRED_MESSAGE = 'Enter your name in “Your name” before acknowledging.';
 
 /**
- * `POST /api/alerts/{id}/ack` with `{by}` (docs/api.md). Never throws: every outcome, including a
- * network failure, comes back as a result the row can show. A remote acknowledgement acknowledges only:
- * it never clears or silences the pump itself (ALARMS.md).
+ * `POST /api/alerts/{id}/ack` (docs/api.md). With a login, `by` is null and the body empty: the server
+ * records the logged-in user. Without one (authentication disabled, development) `by` is the typed name.
+ * Never throws: every outcome, including a network failure, comes back as a result the row can show. A
+ * remote acknowledgement acknowledges only: it never clears or silences the pump itself (ALARMS.md).
  */
-export async function acknowledgeAlert(alertId: string, by: string, fetchFn: FetchLike): Promise<AckResult> {
-  const body = ackBodySchema.safeParse({ by });
+export async function acknowledgeAlert(
+  alertId: string,
+  by: string | null,
+  fetchFn: FetchLike,
+): Promise<AckResult> {
+  const body = ackBodySchema.safeParse(by === null ? {} : { by });
   if (!body.success) return { ok: false, code: 'NAME_REQUIRED', message: NAME_REQUIRED_MESSAGE };
   const result = await postAlertAction(`/api/alerts/${encodeURIComponent(alertId)}/ack`, body.data, fetchFn);
   if (result.ok) return result;
@@ -28,6 +33,10 @@ function messageFor(code: string, serverMessage: string | undefined): string {
       return 'This alert no longer exists on the server (it may have been resolved).';
     case 'VALIDATION_FAILED':
       return `The server refused the acknowledgement${serverMessage ? `: ${serverMessage}` : '.'}`;
+    case 'UNAUTHENTICATED':
+      return 'Your session has expired: the alert is NOT acknowledged. Log in again.';
+    case 'FORBIDDEN':
+      return 'Your role cannot acknowledge alerts: the alert is NOT acknowledged. Ask a nurse.';
     default:
       return `Acknowledgement failed (${code}). Try again.`;
   }

@@ -59,6 +59,15 @@ export const BURSTS: Record<Tone, BurstPattern> = {
 /** Not live for this long after having had data: the console sounds a medium (technical) alarm. */
 export const CONNECTION_ALARM_AFTER_MS = 30_000;
 
+/**
+ * A session that ended on its own (expired, revoked, refused) leaves the console blind as surely as a
+ * lost connection, so it sounds the same way: medium, 30 s after it ended, until someone logs in. A
+ * deliberate logout (`endedAt` null) is quiet.
+ */
+export function sessionEndedTone(endedAt: number | null, now: number): Tone | null {
+  return endedAt !== null && now - endedAt >= CONNECTION_ALARM_AFTER_MS ? 'medium' : null;
+}
+
 /** Audio paused on this console until `until` (browser clock), bounded like a snooze. */
 export interface AudioPause {
   startedAt: number;

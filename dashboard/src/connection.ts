@@ -76,6 +76,12 @@ export interface ConnectionDeps {
   now?: () => number;
   log?: (message: string, detail?: unknown) => void;
   random?: () => number;
+  /**
+   * A socket closed before delivering any valid frame. The server refuses an upgrade without a valid
+   * token with 401, but a browser's WebSocket reports that exactly like an unreachable server (close
+   * 1006), so the console asks the API whether its session still holds.
+   */
+  onAttemptFailed?: () => void;
 }
 
 export interface Connection {
@@ -101,6 +107,8 @@ export function startConnection(deps: ConnectionDeps): Connection {
     attempt: 0,
   };
   let socket: SocketLike | null = null;
+  /** Whether the current socket has delivered a valid frame. */
+  let delivered = false;
   let openedAt = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
@@ -138,6 +146,7 @@ export function startConnection(deps: ConnectionDeps): Connection {
       // Already closed or never opened: nothing to release.
     }
     scheduleReconnect();
+    if (!delivered) deps.onAttemptFailed?.();
   };
 
   const open = () => {
@@ -152,6 +161,7 @@ export function startConnection(deps: ConnectionDeps): Connection {
       return;
     }
     socket = s;
+    delivered = false;
     openedAt = now();
     s.onopen = () => {
       if (socket !== s) return;
@@ -167,6 +177,7 @@ export function startConnection(deps: ConnectionDeps): Connection {
         return;
       }
       const at = now();
+      delivered = true;
       // Reset the backoff only once the server has proven it works, not on a bare open.
       setStatus({ lastFrameAt: at, lastDataAt: at, attempt: 0 });
       deps.onFrame(parsed.frame, at);

@@ -9,6 +9,7 @@ export * from './format.js';
 export * from './history.js';
 export * from './order.js';
 export * from './route.js';
+export * from './session.js';
 export * from './state.js';
 export * from './testids.js';
 export * from './view.js';

@@ -42,6 +42,14 @@ export const CONNECTION_NOTIFICATION: AlertNotification = {
   requireInteraction: true,
 };
 
+/** A hidden tab whose session ended shows no alerts any more: say so rather than fall silent. */
+export const SESSION_ENDED_NOTIFICATION: AlertNotification = {
+  title: 'pumpwatch: session expired — log in again',
+  body: 'This console shows no alerts until you log in again.',
+  tag: 'pumpwatch-session',
+  requireInteraction: true,
+};
+
 export interface Notifier {
   state(): NotifyState;
   /** Call from a user gesture only. */

@@ -31,13 +31,15 @@ export function clampSnoozeMs(ms: number): number {
   return Math.min(MAX_SNOOZE_MS, Math.max(10_000, Math.round(ms)));
 }
 
+/** `by` is null with a login (the server records the logged-in user), the typed name without one. */
 export async function snoozeAlert(
   alertId: string,
-  by: string,
+  by: string | null,
   durationMs: number,
   fetchFn: FetchLike,
 ): Promise<SnoozeResult> {
-  const body = snoozeBodySchema.safeParse({ by, durationMs: clampSnoozeMs(durationMs) });
+  const durationOnly = { durationMs: clampSnoozeMs(durationMs) };
+  const body = snoozeBodySchema.safeParse(by === null ? durationOnly : { by, ...durationOnly });
   if (!body.success) {
     return { ok: false, code: 'NAME_REQUIRED', message: SNOOZE_NAME_REQUIRED_MESSAGE, localFallback: false };
   }
@@ -65,6 +67,20 @@ export async function snoozeAlert(
         ok: false,
         code: result.code,
         message: 'This alert no longer exists on the server (it may have been resolved).',
+        localFallback: false,
+      };
+    case 'UNAUTHENTICATED':
+      return {
+        ok: false,
+        code: result.code,
+        message: 'Your session has expired: the alert is NOT snoozed. Log in again.',
+        localFallback: false,
+      };
+    case 'FORBIDDEN':
+      return {
+        ok: false,
+        code: result.code,
+        message: 'Your role cannot snooze alerts: the alert is NOT snoozed. Ask a nurse.',
         localFallback: false,
       };
     default:

@@ -59,4 +59,24 @@ describe('acknowledging an alert', () => {
     const result = await acknowledgeAlert('a1', 'Ana', async () => reply(502, 'Bad Gateway'));
     expect(result).toMatchObject({ ok: false, code: 'HTTP_502' });
   });
+
+  it('sends no name when logged in: the server records the logged-in user', async () => {
+    const acked = alert({ status: 'acknowledged', acknowledgedBy: 'ana', acknowledgedAt: 5 });
+    const fetchFn = vi.fn(async () => reply(200, acked));
+    await expect(acknowledgeAlert('a1', null, fetchFn)).resolves.toEqual({ ok: true, alert: acked });
+    expect(fetchFn).toHaveBeenCalledWith('/api/alerts/a1/ack', expect.objectContaining({ body: '{}' }));
+  });
+
+  it('says that a viewer’s acknowledgement was refused (FORBIDDEN) and an expired session (UNAUTHENTICATED)', async () => {
+    const forbidden = await acknowledgeAlert('a1', null, async () =>
+      reply(403, { error: { code: 'FORBIDDEN', message: 'viewer may not do this; it needs nurse' } }),
+    );
+    expect(forbidden).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    if (!forbidden.ok) expect(forbidden.message).toContain('NOT acknowledged');
+    const expired = await acknowledgeAlert('a1', null, async () =>
+      reply(401, { error: { code: 'UNAUTHENTICATED', message: 'the token is invalid or expired' } }),
+    );
+    expect(expired).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    if (!expired.ok) expect(expired.message).toContain('session has expired');
+  });
 });

@@ -7,6 +7,7 @@ import {
   CONNECTION_ALARM_AFTER_MS,
   isNewAlarm,
   pruneLocalSnoozes,
+  sessionEndedTone,
   startAudioPause,
 } from '../src/alarm.js';
 import { alert } from './fixtures.js';
@@ -133,5 +134,13 @@ describe('new alarms', () => {
         5,
       ).keys(),
     ]).toEqual(['b']);
+  });
+});
+
+describe('a session that ended on its own', () => {
+  it('sounds medium 30 s after it ended, like a lost connection; a logout never does', () => {
+    expect(sessionEndedTone(1_000, 1_000 + CONNECTION_ALARM_AFTER_MS - 1)).toBeNull();
+    expect(sessionEndedTone(1_000, 1_000 + CONNECTION_ALARM_AFTER_MS)).toBe('medium');
+    expect(sessionEndedTone(null, 10 * CONNECTION_ALARM_AFTER_MS)).toBeNull();
   });
 });

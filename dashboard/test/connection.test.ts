@@ -83,8 +83,9 @@ describe('connection', () => {
     vi.useRealTimers();
   });
 
-  const start = () =>
+  const start = (onAttemptFailed?: () => void) =>
     startConnection({
+      ...(onAttemptFailed ? { onAttemptFailed } : {}),
       url: 'ws://test/ws',
       createSocket: () => {
         const s = new FakeSocket();
@@ -188,5 +189,24 @@ describe('connection', () => {
     vi.advanceTimersByTime(60_000);
     expect(sockets).toHaveLength(1);
     expect(sockets[0]?.closed).toBe(true);
+  });
+
+  it('reports a socket that closed before any frame (a refused upgrade looks just like that)', () => {
+    const failed = vi.fn();
+    const c = start(failed);
+    // The server answers 401 to the upgrade: the browser fires error then close, never open.
+    sockets[0]?.onerror?.({});
+    expect(failed).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(500);
+    sockets[1]?.open();
+    sockets[1]?.drop();
+    expect(failed).toHaveBeenCalledTimes(2);
+    vi.advanceTimersByTime(1_000);
+    // A socket that delivered data and then closed is a lost connection, not a refusal.
+    sockets[2]?.open();
+    sockets[2]?.receive(snapshot);
+    sockets[2]?.drop();
+    expect(failed).toHaveBeenCalledTimes(2);
+    c.stop();
   });
 });

@@ -67,4 +67,26 @@ describe('snoozing an alert', () => {
     );
     expect(gone).toMatchObject({ ok: false, code: 'ALERT_NOT_FOUND', localFallback: false });
   });
+
+  it('sends only the length when logged in: the server records the logged-in user', async () => {
+    const fetchFn = vi.fn(async () => reply(200, alert({ snoozedUntil: 9_999 })));
+    await snoozeAlert('a1', null, 300_000, fetchFn);
+    expect(fetchFn).toHaveBeenCalledWith(
+      '/api/alerts/a1/snooze',
+      expect.objectContaining({ body: '{"durationMs":300000}' }),
+    );
+  });
+
+  it('keeps nothing quiet locally when the role or the session is refused', async () => {
+    for (const [status, code] of [
+      [403, 'FORBIDDEN'],
+      [401, 'UNAUTHENTICATED'],
+    ] as const) {
+      const result = await snoozeAlert('a1', null, DEFAULT_SNOOZE_MS, async () =>
+        reply(status, { error: { code, message: code } }),
+      );
+      expect(result).toMatchObject({ ok: false, code, localFallback: false });
+      if (!result.ok) expect(result.message).toContain('NOT snoozed');
+    }
+  });
 });

@@ -3,7 +3,7 @@ import type { AlertRowView } from '../view.js';
 import { h, reconcileChildren, setAttr, setText } from './dom.js';
 import { priorityIcon } from './icons.js';
 
-/** Per-row state of an acknowledgement or snooze in flight, owned by main.ts. */
+/** Per-row state of an acknowledgement or snooze in flight, owned by console-app.ts. */
 export interface AckUi {
   busy: boolean;
   error: string | null;
@@ -35,7 +35,11 @@ interface Row {
   error: HTMLElement;
   button: HTMLButtonElement;
   snoozeButton: HTMLButtonElement;
+  viewOnly: HTMLElement;
 }
+
+/** Shown on a row a viewer cannot act on, in place of the buttons (the header says why at length). */
+export const VIEW_ONLY_ROW_TEXT = 'View only: a nurse must acknowledge';
 
 /**
  * The nurse's alert inbox: one `<li>` per open alert, in the order given. Rows are kept by alert id and
@@ -67,6 +71,7 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
       'Snooze',
     );
     snoozeButton.addEventListener('click', () => actions.onSnooze(view.id));
+    const viewOnly = h('p', { class: 'view-only', 'data-testid': TEST_IDS.viewOnly }, VIEW_ONLY_ROW_TEXT);
     const li = h(
       'li',
       { class: 'alert-row', 'data-testid': TEST_IDS.alertRow, 'data-alert-id': view.id, tabindex: '-1' },
@@ -83,7 +88,7 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
         notes,
         error,
       ),
-      h('div', { class: 'alert-actions' }, button, snoozeButton),
+      h('div', { class: 'alert-actions' }, button, snoozeButton, viewOnly),
     );
     return {
       li,
@@ -100,10 +105,11 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
       error,
       button,
       snoozeButton,
+      viewOnly,
     };
   }
 
-  function update(row: Row, view: AlertRowView, ack: AckUi | undefined): void {
+  function update(row: Row, view: AlertRowView, ack: AckUi | undefined, canAct: boolean): void {
     const { li } = row;
     setAttr(li, 'data-status', view.status);
     setAttr(li, 'data-priority', view.priority);
@@ -138,11 +144,13 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
     row.error.hidden = !ack?.error;
 
     const { button } = row;
-    if (!view.canAcknowledge && !button.hidden) {
+    const canAcknowledge = canAct && view.canAcknowledge;
+    row.viewOnly.hidden = canAct || !view.canAcknowledge;
+    if (!canAcknowledge && !button.hidden) {
       // The button is going away: keep keyboard users in the same row rather than dropping them to <body>.
       if (document.activeElement === button) li.focus({ preventScroll: true });
       button.hidden = true;
-    } else if (view.canAcknowledge) {
+    } else if (canAcknowledge) {
       button.hidden = false;
     }
     setAttr(button, 'aria-label', view.ackLabel);
@@ -154,10 +162,11 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
     setText(button, acking ? 'Acknowledging…' : 'Acknowledge');
 
     const snoozeButton = row.snoozeButton;
-    if (!view.canSnooze && !snoozeButton.hidden) {
+    const canSnooze = canAct && view.canSnooze;
+    if (!canSnooze && !snoozeButton.hidden) {
       if (document.activeElement === snoozeButton) li.focus({ preventScroll: true });
       snoozeButton.hidden = true;
-    } else if (view.canSnooze) {
+    } else if (canSnooze) {
       snoozeButton.hidden = false;
     }
     setAttr(snoozeButton, 'aria-label', `${view.snoozeLabel} (${actions.snoozeButtonText()})`);
@@ -166,7 +175,13 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
   }
 
   return {
-    render(views: readonly AlertRowView[], acks: ReadonlyMap<string, AckUi>, emptyText: string): void {
+    /** `canAct` is false for a viewer: no Acknowledge or Snooze buttons, a "view only" line instead. */
+    render(
+      views: readonly AlertRowView[],
+      acks: ReadonlyMap<string, AckUi>,
+      emptyText: string,
+      canAct = true,
+    ): void {
       const ordered: HTMLLIElement[] = [];
       const seen = new Set<string>();
       for (const view of views) {
@@ -175,7 +190,7 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
           row = build(view);
           rows.set(view.id, row);
         }
-        update(row, view, acks.get(view.id));
+        update(row, view, acks.get(view.id), canAct);
         ordered.push(row.li);
         seen.add(view.id);
       }
