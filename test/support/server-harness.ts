@@ -34,6 +34,43 @@ export interface ServerHarnessOptions {
 /** Admin credentials the harness ensures when authentication is required. */
 export const TEST_ADMIN = { username: 'test-admin', password: 'test-admin-password' };
 
+/** `auth` for `startTestServer`: required (the production default) with `TEST_ADMIN` ensured. */
+export const AUTH_REQUIRED = {
+  mode: 'required',
+  adminUser: TEST_ADMIN.username,
+  adminPassword: TEST_ADMIN.password,
+} as const satisfies ServerConfigInput['auth'];
+
+export interface TestUser {
+  username: string;
+  password: string;
+  role: 'viewer' | 'nurse' | 'admin';
+}
+
+/** Creates a user through the API as an admin (`POST /api/users`). */
+export async function createUser(httpUrl: string, adminToken: string, user: TestUser): Promise<TestUser> {
+  const created = await postJson(`${httpUrl}/api/users`, user, adminToken);
+  if (created.status !== 201)
+    throw new Error(`creating ${user.username} failed: ${created.status} ${JSON.stringify(created.body)}`);
+  return user;
+}
+
+/** Registers a hub's MQTT credentials as an admin (`POST /api/hubs`); pass them as the gateway's `mqtt`. */
+export async function registerHub(
+  httpUrl: string,
+  adminToken: string,
+  hubId: string,
+): Promise<{ hubId: string; username: string; password: string }> {
+  const registered = await postJson<{ hubId: string; username: string; password: string }>(
+    `${httpUrl}/api/hubs`,
+    { hubId },
+    adminToken,
+  );
+  if (registered.status !== 201)
+    throw new Error(`registering ${hubId} failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+  return registered.body;
+}
+
 /** A fresh temporary data directory for a server. */
 export function tempDataDir(): string {
   return join(mkdtempSync(join(tmpdir(), 'pw-server-')), 'data');
