@@ -48,19 +48,28 @@ describe('hub confinement on a real Mosquitto with the generated ACL', () => {
       mqttUrl: 'mqtt://127.0.0.1:1',
       mqttUser: SERVER_USER,
     });
-    const token = await login(server.httpUrl, TEST_ADMIN.username, TEST_ADMIN.password);
-    const config = (
-      await getJson<{ passwordFile: string; aclFile: string }>(
-        `${server.httpUrl}/api/hubs/mosquitto-config`,
-        token,
-      )
-    ).body;
-    expect(config.passwordFile).not.toContain(hubA.password);
+    // The documented command: npm run mosquitto:auth (logs in with the admin from the environment).
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/mosquitto-auth.ts', '--url', server.httpUrl, '--out', files],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          PUMPWATCH_ADMIN_USER: TEST_ADMIN.username,
+          PUMPWATCH_ADMIN_PASSWORD: TEST_ADMIN.password,
+        },
+        stdio: 'pipe',
+      },
+    );
+    const passwordFile = readFileSync(join(files, 'passwd'), 'utf8');
+    expect(passwordFile).toMatch(/^hub-a:\$7\$/m);
+    expect(passwordFile).not.toContain(hubA.password);
+    expect(readFileSync(join(files, 'acl'), 'utf8')).toContain('pattern write pumpwatch/v1/hubs/%u/#');
     // Mosquitto started as root drops to its own user, which must be able to read these (test only;
     // in production keep the password file 0640 owned by the mosquitto group).
     chmodSync(files, 0o755);
-    writeFileSync(join(files, 'passwd'), config.passwordFile, { mode: 0o644 });
-    writeFileSync(join(files, 'acl'), config.aclFile);
+    chmodSync(join(files, 'passwd'), 0o644);
     await server.stop();
     mosquitto = await startMosquitto(
       [
