@@ -1,7 +1,10 @@
 /**
  * `npm start`: the whole system on embedded defaults in one process tree — the server with its embedded
- * broker and store, and a simulated home hub with the demo fleet. Ctrl-C stops everything.
+ * broker and store, and a simulated home hub with the demo fleet. Authentication is on, as in
+ * production: the demo creates an admin, a nurse and a viewer with passwords new at every start, gives
+ * the demo hub its own broker credentials, and prints them all. Ctrl-C stops everything.
  */
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createGateway, gatewayConfigSchema } from '@pumpwatch/gateway';
@@ -12,15 +15,29 @@ import pretty from 'pino-pretty';
 
 const DEMO_HUB_ID = 'demo-hub';
 
+type Role = 'admin' | 'nurse' | 'viewer';
+interface DemoUser {
+  username: string;
+  /** Null for an admin whose password came from PUMPWATCH_ADMIN_PASSWORD: not ours to print. */
+  password: string | null;
+  role: Role;
+}
+
+const ROLE_TEXT: Record<Role, string> = {
+  nurse: 'acknowledges and snoozes alerts',
+  viewer: 'sees alerts, cannot acknowledge them',
+  admin: 'also orders, users, hubs and the audit log (API)',
+};
+
+/** 12 URL-safe characters: typeable, and new at every start since the demo wipes its data anyway. */
+const demoPassword = () => randomBytes(9).toString('base64url');
+
 async function main(): Promise<void> {
   const env = { ...process.env };
   const dataDir = resolve(env.PUMPWATCH_DATA_DIR ?? 'data/demo');
   // Every demo starts clean: yesterday's alerts would only confuse the story.
   rmSync(dataDir, { recursive: true, force: true });
   env.PUMPWATCH_DATA_DIR = join(dataDir, 'server');
-  // The dashboard has no login page yet (issue #8 adds it), so the demo runs the development mode
-  // without authentication; set PUMPWATCH_AUTH_MODE=required to try the API with tokens.
-  env.PUMPWATCH_AUTH_MODE ??= 'disabled';
 
   const logger = pino(
     { level: env.PUMPWATCH_LOG_LEVEL ?? 'info' },
@@ -29,9 +46,27 @@ async function main(): Promise<void> {
   const serverConfig = loadServerConfig({ env, argv: [] });
   const server = await startPumpwatchServer(serverConfig, { logger: logger.child({ name: 'server' }) });
 
+  // PUMPWATCH_ADMIN_USER / _PASSWORD, when set, are ensured by the server itself at start.
+  const envAdmin = serverConfig.auth.adminUser;
+  const users: DemoUser[] = [
+    envAdmin
+      ? { username: envAdmin, password: null, role: 'admin' }
+      : { username: 'admin', password: demoPassword(), role: 'admin' },
+    ...(
+      [
+        { username: 'nurse', password: demoPassword(), role: 'nurse' },
+        { username: 'viewer', password: demoPassword(), role: 'viewer' },
+      ] as const
+    ).filter((user) => user.username !== envAdmin),
+  ];
+  for (const user of users) {
+    if (user.password !== null) await server.security.users.create(user.username, user.password, user.role);
+  }
+  const hub = await server.security.hubs.register(DEMO_HUB_ID);
+
   const gatewayConfig = gatewayConfigSchema.parse({
     hubId: DEMO_HUB_ID,
-    mqtt: { url: server.mqttUrl },
+    mqtt: { url: server.mqttUrl, username: hub.username, password: hub.password },
     dataDir: join(dataDir, 'gateway'),
     demo: true,
   });
@@ -41,6 +76,29 @@ async function main(): Promise<void> {
   const fleet = demoFleet()
     .map((pump) => `    ${pump.pumpId}  ${pump.label}  (${pump.scenario.name})`)
     .join('\n');
+  const shown = users.map((u) => ({ ...u, secret: u.password ?? '(PUMPWATCH_ADMIN_PASSWORD)' }));
+  const nameWidth = Math.max(...shown.map((u) => u.username.length));
+  const secretWidth = Math.max(...shown.map((u) => u.secret.length));
+  const logins = shown
+    .map(
+      (u) =>
+        `    ${u.username.padEnd(nameWidth)}  ${u.secret.padEnd(secretWidth)}  ${u.role}: ${ROLE_TEXT[u.role]}`,
+    )
+    .join('\n');
+  const authRequired = serverConfig.auth.mode === 'required';
+  const access = authRequired
+    ? [
+        `  Log in to the dashboard as one of these (passwords are new at every start):`,
+        logins,
+        '',
+        `  API with a token: curl -s ${server.httpUrl}/api/login -H 'content-type: application/json' \\`,
+        `                      -d '{"username":"${users[0]?.username}","password":"…"}'`,
+        `                    then  -H 'Authorization: Bearer <token>'  on every other /api call.`,
+      ]
+    : [
+        '  AUTHENTICATION IS OFF (PUMPWATCH_AUTH_MODE=disabled): no login; anyone can acknowledge.',
+        '  Development only. Enter your name in the dashboard to acknowledge.',
+      ];
   process.stdout.write(
     [
       '',
@@ -48,13 +106,15 @@ async function main(): Promise<void> {
       '',
       `  Dashboard:   ${server.httpUrl}/`,
       `  API:         ${server.httpUrl}/api/pumps   ${server.httpUrl}/api/alerts`,
-      `  MQTT broker: ${server.mqttUrl} (embedded aedes)`,
+      `  MQTT broker: ${server.mqttUrl} (embedded aedes; hub "${hub.username}" logs in with its own password)`,
+      '',
+      ...access,
       '',
       `  Simulated home hub "${DEMO_HUB_ID}" with ${demoFleet().length} pumps:`,
       fleet,
       '',
       '  Within two minutes: air in line (~75 s), battery low (~90 s), downstream occlusion (~95 s).',
-      '  Enter your name in the dashboard and acknowledge them. Ctrl-C stops everything.',
+      `  ${authRequired ? 'Log in as nurse' : 'Open the dashboard'} and acknowledge them. Ctrl-C stops everything.`,
       '',
       '',
     ].join('\n'),
