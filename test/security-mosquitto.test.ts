@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { telemetryTopic } from '@pumpwatch/protocol';
 import type { PumpwatchServer } from '@pumpwatch/server';
 import mqtt from 'mqtt';
@@ -49,7 +50,8 @@ describe('hub confinement on a real Mosquitto with the generated ACL', () => {
       mqttUser: SERVER_USER,
     });
     // The documented command: npm run mosquitto:auth (logs in with the admin from the environment).
-    execFileSync(
+    // Asynchronously: the server runs in this process and must keep answering.
+    await promisify(execFile)(
       process.execPath,
       ['--import', 'tsx', 'scripts/mosquitto-auth.ts', '--url', server.httpUrl, '--out', files],
       {
@@ -59,7 +61,6 @@ describe('hub confinement on a real Mosquitto with the generated ACL', () => {
           PUMPWATCH_ADMIN_USER: TEST_ADMIN.username,
           PUMPWATCH_ADMIN_PASSWORD: TEST_ADMIN.password,
         },
-        stdio: 'pipe',
       },
     );
     const passwordFile = readFileSync(join(files, 'passwd'), 'utf8');
