@@ -140,16 +140,30 @@ async function benchEmbedded(): Promise<void> {
   await store.samples.flush();
   const elapsed = (performance.now() - started) / 1000;
   meter.stop();
-  await store.close();
   line('embedded DuckDB', {
     'samples/s': Math.round(produced / elapsed),
     samples: produced,
     seconds: elapsed.toFixed(1),
     peakRssMB: Math.round(meter.peakRss / MB),
     maxEventLoopLagMs: Math.round(meter.maxLagMs),
-    fileMB: Math.round(statSync(join(dir, 'pumpwatch.duckdb')).size / MB),
+    diskMB: (diskBytes(dir) / MB).toFixed(1),
+    bytesPerSample: (diskBytes(dir) / produced).toFixed(1),
   });
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The store's file and its write-ahead log. */
+function diskBytes(dir: string): number {
+  let bytes = 0;
+  for (const name of ['pumpwatch.duckdb', 'pumpwatch.duckdb.wal']) {
+    try {
+      bytes += statSync(join(dir, name)).size;
+    } catch {
+      // no WAL right after a checkpoint
+    }
+  }
+  return bytes;
 }
 
 async function waitDrained(storage: Storage, timeoutMs: number): Promise<boolean> {
@@ -237,6 +251,7 @@ async function benchInflux(): Promise<void> {
       rssStartMB: Math.round(rssAtStart / MB),
       peakRssMB: Math.round(meter.peakRss / MB),
       rssEachMinuteMB: rssEachMinute.join('/'),
+      diskMB: (diskBytes(join(dir, 'data')) / MB).toFixed(1),
       health: String((await drained.components()).influx?.code),
     });
     await influx.start();

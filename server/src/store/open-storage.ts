@@ -3,7 +3,6 @@ import type { StoreConfig } from './config.js';
 import { type DuckDbStore, openDuckDbStore } from './duckdb/open-duckdb-store.js';
 import { SampleForwarder } from './forward/forwarder.js';
 import { createInfluxSink } from './influx/create-sink.js';
-import { sampleLine } from './influx/line-protocol.js';
 import type { ComponentHealth, Store } from './ports.js';
 import { daysToMs, RetentionJob } from './retention.js';
 
@@ -44,7 +43,7 @@ export async function openStorage({ dataDir, config, logger, now }: StorageOptio
       forwarder = new SampleForwarder({
         spool: embedded.spool,
         sink: createInfluxSink(config.influx),
-        encode: (row) => sampleLine(row, measurement),
+        measurement,
         logger: logger.child({ component: 'influx' }),
         now,
         batchSize: config.influx.batchSize,

@@ -1,21 +1,13 @@
 import type { Logger } from 'pino';
 import type { ComponentHealth } from '../ports.js';
 import { type SampleSink, SinkError } from './sink.js';
-import type { SampleSpool, SpooledSample } from './spool.js';
-
-/** Spooled samples in the sink's encoding, with the ingest ids they span. */
-interface EncodedBatch {
-  count: number;
-  firstId: number;
-  lastId: number;
-  lines: string[];
-}
+import type { LineBatch, SampleSpool } from './spool.js';
 
 export interface ForwarderOptions {
   spool: SampleSpool;
   sink: SampleSink;
-  /** Encodes one sample for the sink (InfluxDB line protocol). */
-  encode: (sample: SpooledSample) => string;
+  /** InfluxDB measurement of the samples. */
+  measurement: string;
   logger: Logger;
   now: () => number;
   /** Most samples per write (10,000 lines are about 3 MB). */
@@ -96,9 +88,9 @@ export class SampleForwarder {
 
   private async loop(): Promise<void> {
     let delay = this.retryMinMs;
-    let ahead: Promise<EncodedBatch> | undefined;
+    let ahead: Promise<LineBatch> | undefined;
     while (!this.stopped) {
-      let batch: EncodedBatch;
+      let batch: LineBatch;
       try {
         batch = await (ahead ?? this.read(this.position));
       } catch (error) {
@@ -108,6 +100,12 @@ export class SampleForwarder {
         continue;
       }
       ahead = undefined;
+      if (batch.count === 0 && batch.lastId > this.position) {
+        // Ids without a sample (a commit that failed): nothing to send, move past them.
+        await this.options.spool.acknowledge(this.options.sink.name, batch.lastId);
+        this.position = batch.lastId;
+        continue;
+      }
       if (batch.count === 0) {
         if (this.failure || this.options.now() - this.lastContactAt >= this.probeIntervalMs)
           await this.probe();
@@ -146,17 +144,11 @@ export class SampleForwarder {
     }
   }
 
-  private async read(afterId: number): Promise<EncodedBatch> {
-    const rows = await this.options.spool.read(afterId, this.batchLimit);
-    return {
-      count: rows.length,
-      firstId: rows[0]?.id ?? afterId,
-      lastId: rows.at(-1)?.id ?? afterId,
-      lines: rows.map(this.options.encode),
-    };
+  private read(afterId: number): Promise<LineBatch> {
+    return this.options.spool.readLines(afterId, this.batchLimit, this.options.measurement);
   }
 
-  private async deliver(batch: EncodedBatch): Promise<void> {
+  private async deliver(batch: LineBatch): Promise<void> {
     const { sink, spool, now } = this.options;
     try {
       await sink.write(batch.lines);
@@ -173,7 +165,7 @@ export class SampleForwarder {
   }
 
   /** Points the server refuses will be refused again: count them, say so, and move on. */
-  private async skip(batch: EncodedBatch, failure: SinkError): Promise<void> {
+  private async skip(batch: LineBatch, failure: SinkError): Promise<void> {
     this.options.logger.error(
       {
         code: failure.code,

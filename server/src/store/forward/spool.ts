@@ -5,6 +5,14 @@ export interface SpooledSample extends StoredSample {
   id: number;
 }
 
+/** Spooled samples in a sink's encoding, with the ingest ids they span. */
+export interface LineBatch {
+  count: number;
+  firstId: number;
+  lastId: number;
+  lines: string[];
+}
+
 /**
  * The durable record of samples, read in order by forwarders that deliver them elsewhere (InfluxDB).
  * The embedded store is the spool: a sample is spooled the moment it is stored, so an outage of the
@@ -16,8 +24,14 @@ export interface SampleSpool {
    * sink, so retention keeps every sample it has not delivered yet.
    */
   position(sink: string): Promise<number>;
-  /** Up to `limit` durable samples with an id above `afterId`, in id order. */
+  /** The durable samples with ids in (`afterId`, `afterId + limit`], in id order. */
   read(afterId: number, limit: number): Promise<SpooledSample[]>;
+  /**
+   * The same samples as InfluxDB lines of `measurement` (the format of influx/line-protocol.ts), encoded
+   * where they are stored. `lastId` is where the next read starts: the end of the id range read, so ids
+   * without a sample (a commit that failed) are passed over.
+   */
+  readLines(afterId: number, limit: number, measurement: string): Promise<LineBatch>;
   /** Records that `sink` has delivered everything up to `lastId`, durably. */
   acknowledge(sink: string, lastId: number): Promise<void>;
   /** Id of the newest durable sample. */
