@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
 import { AlertService } from './alerts/alert-service.js';
@@ -160,6 +162,7 @@ export async function startPumpwatchServer(
 
     const ingest = new TelemetryIngest(config.mqtt.topicPrefix, stats, monitor, logger, now);
     const subscriber = startMqttSubscriber({
+      clientId: `pumpwatch-server-${createHash('sha256').update(resolve(config.dataDir)).digest('hex').slice(0, 12)}`,
       url: mqttUrl,
       topicPrefix: config.mqtt.topicPrefix,
       onMessage: (topic, payload) => ingest.handle(topic, payload),

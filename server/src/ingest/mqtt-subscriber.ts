@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { serverSubscriptions } from '@pumpwatch/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 
 export interface MqttSubscriberOptions {
   url: string;
+  /** Stable per server (derived from its data directory), so the broker can keep its session. */
+  clientId: string;
   username?: string;
   password?: string;
   topicPrefix: string;
@@ -27,7 +28,11 @@ export function startMqttSubscriber(options: MqttSubscriberOptions): MqttSubscri
   const { logger } = options;
   let lastError: string | undefined;
   const client: MqttClient = mqtt.connect(options.url, {
-    clientId: `pumpwatch-server-${randomUUID().slice(0, 8)}`,
+    // A stable id and a persistent session (clean: false) with QoS 1: while the server is away or the
+    // broker restarts (with persistence), the broker keeps the telemetry the hubs already had
+    // acknowledged, instead of dropping it for want of a subscriber.
+    clientId: options.clientId,
+    clean: false,
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     ...(options.username ? { username: options.username } : {}),
