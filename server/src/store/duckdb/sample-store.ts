@@ -96,6 +96,7 @@ export class DuckDbSampleStore implements SampleStore {
   }
 
   private async commitStaged(): Promise<void> {
+    const from = this.durableId;
     const upTo = this.lastAppendedId;
     if (this.staged > 0) {
       // Memory only: the in-memory database has no WAL and no checkpoint to wait for.
@@ -105,11 +106,12 @@ export class DuckDbSampleStore implements SampleStore {
     const { mover } = this.deps;
     await mover.run(
       `INSERT INTO samples (ingest_id, ${COLUMNS})
-       SELECT ingest_id, ${COLUMNS} FROM ${STAGING}.samples WHERE ingest_id <= $upTo`,
-      { upTo: BigInt(upTo) },
+       SELECT ingest_id, ${COLUMNS} FROM ${STAGING}.samples WHERE ingest_id > $from AND ingest_id <= $upTo`,
+      { from: BigInt(from), upTo: BigInt(upTo) },
     );
     this.durableId = upTo;
     for (const listener of this.listeners) listener(upTo);
+    // Rows left behind by a failed delete are never moved twice: the insert above starts after `from`.
     await mover.run(`DELETE FROM ${STAGING}.samples WHERE ingest_id <= $upTo`, { upTo: BigInt(upTo) });
   }
 
