@@ -54,7 +54,12 @@ export class TokenService {
       const role = roleSchema.safeParse(payload.role);
       if (!payload.sub || !payload.jti || !payload.exp || !role.success) return null;
       if (this.revoked.has(payload.jti)) return null;
-      const identity = { username: payload.sub, role: role.data, jti: payload.jti, expiresAt: payload.exp * 1000 };
+      const identity = {
+        username: payload.sub,
+        role: role.data,
+        jti: payload.jti,
+        expiresAt: payload.exp * 1000,
+      };
       if (this.verified.size >= 10_000) this.verified.clear();
       this.verified.set(token, identity);
       return identity;
