@@ -269,12 +269,17 @@ describe('security with authentication required (the default)', () => {
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('ends a session at logout', async () => {
+  it('ends a session at logout, closing its open WebSocket too', async () => {
     const token = await login(server.httpUrl, 'victor', 'victor-password');
+    const open = new WebSocket(`${server.httpUrl.replace('http', 'ws')}/ws?token=${token}`);
+    await new Promise((resolve) => open.once('open', resolve));
+    const closed = new Promise<number>((resolve) => open.once('close', (code) => resolve(code)));
     expect((await call(server, 'GET', '/api/me', token)).status).toBe(200);
     expect((await call(server, 'POST', '/api/logout', token)).status).toBe(200);
     expect((await call(server, 'GET', '/api/me', token)).status).toBe(401);
     expect(await wsStatus(`${server.httpUrl.replace('http', 'ws')}/ws?token=${token}`)).toBe(401);
+    // The socket opened before logout is closed at the next heartbeat (every 5 s).
+    expect(await Promise.race([closed, sleep(8000).then(() => -1)])).toBe(4001);
   });
 
   it('rate-limits login attempts', async () => {

@@ -119,9 +119,11 @@ export async function startPumpwatchServer(
           ? async (request) => {
               const url = new URL(request.url ?? '/', 'http://localhost');
               const token = bearerToken(request.headers.authorization) ?? url.searchParams.get('token');
-              return token !== null && (await security.tokens.verify(token)) !== null;
+              const identity = token === null ? null : await security.tokens.verify(token);
+              if (!identity) return null;
+              return () => identity.expiresAt > now() && !security.tokens.isRevoked(identity.jti);
             }
-          : async () => true,
+          : async () => () => true,
     });
     const alerts = new AlertService({
       store: store.alerts,

@@ -68,6 +68,10 @@ export class TokenService {
     }
   }
 
+  isRevoked(jti: string): boolean {
+    return this.revoked.has(jti);
+  }
+
   markRevoked(jti: string): void {
     this.revoked.add(jti);
   }

@@ -62,7 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    if (status === 429) return sendError(reply, 429, 'RATE_LIMITED', 'too many requests; retry later');
+    if (status === 429)
+      return sendError(reply, 429, 'RATE_LIMITED', error.message || 'too many requests; retry later');
     const code =
       error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
         ? 'INVALID_JSON'
@@ -80,14 +81,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   // Secure headers on every response; the dashboard loads only its own scripts and styles.
+  // Without TLS, helmet's upgrade-insecure-requests and HSTS would make browsers on other machines ask
+  // for HTTPS that is not there, and the dashboard would never load (seen in a browser test).
+  const tls = deps.https !== undefined;
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
         connectSrc: ["'self'", 'ws:', 'wss:'],
         imgSrc: ["'self'", 'data:'],
+        upgradeInsecureRequests: tls ? [] : null,
       },
     },
+    strictTransportSecurity: tls,
   });
   // CORS stays closed (same origin only) unless origins are configured.
   if (deps.auth.corsOrigins.length > 0) await app.register(cors, { origin: deps.auth.corsOrigins });

@@ -12,8 +12,11 @@ export interface WsHubOptions {
   snapshot: () => ServerFrame;
   heartbeatMs: number;
   now: () => number;
-  /** Decides on each upgrade whether the caller may listen; refused upgrades get 401. */
-  authorize: (request: IncomingMessage) => Promise<boolean>;
+  /**
+   * Decides on each upgrade whether the caller may listen (refused upgrades get 401). An accepted caller
+   * comes with a check run at every heartbeat, so a socket whose session ended (logout, expiry) closes.
+   */
+  authorize: (request: IncomingMessage) => Promise<(() => boolean) | null>;
 }
 
 /**
@@ -24,6 +27,7 @@ export interface WsHubOptions {
 export class WsHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly stillAuthorized = new WeakMap<WebSocket, () => boolean>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: WsHubOptions) {}
@@ -36,13 +40,16 @@ export class WsHub {
         return;
       }
       this.options.authorize(request).then(
-        (allowed) => {
-          if (!allowed) {
+        (check) => {
+          if (!check) {
             this.rejected += 1;
             socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
             return;
           }
-          this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws));
+          this.wss.handleUpgrade(request, socket, head, (ws) => {
+            this.stillAuthorized.set(ws, check);
+            this.onConnection(ws);
+          });
         },
         () => socket.destroy(),
       );
@@ -96,6 +103,11 @@ export class WsHub {
     for (const client of this.wss.clients) {
       if (this.alive.get(client) === false) {
         client.terminate();
+        continue;
+      }
+      if (this.stillAuthorized.get(client)?.() === false) {
+        // 4001: the session ended (logout or expiry); the client must log in again.
+        client.close(4001, 'session ended');
         continue;
       }
       this.alive.set(client, false);

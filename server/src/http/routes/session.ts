@@ -32,12 +32,10 @@ export async function registerSessionRoutes(app: FastifyInstance, deps: SessionD
         rateLimit: {
           max: deps.loginRateLimit.max,
           timeWindow: deps.loginRateLimit.windowMs,
+          // Thrown to the app's error handler, which answers RATE_LIMITED with this message.
           errorResponseBuilder: (_request, context) => ({
             statusCode: 429,
-            error: {
-              code: 'RATE_LIMITED',
-              message: `too many login attempts; retry in ${Math.ceil(context.ttl / 1000)} s`,
-            },
+            message: `too many login attempts; retry in ${Math.ceil(context.ttl / 1000)} s`,
           }),
         },
       },
