@@ -38,6 +38,18 @@ export type PumpEvent =
   /** Titration: a new rate for the running program. */
   | { type: 'set_rate'; rate_mL_h: number }
   /** The pump's clock drifts: sample `ts` is shifted by `offsetMs` from then on. */
-  | { type: 'clock_offset'; offsetMs: number };
+  | { type: 'clock_offset'; offsetMs: number }
+  /**
+   * A mechanism error the pump does not notice (worn cassette, a soft syringe plunger, a partly closed
+   * roller clamp upstream): it delivers `factor`× what it believes it delivers, and counts that in
+   * `vi_mL` as a volumetric sensor would. 0.7 under-delivers by 30 %; 1 restores normal delivery.
+   */
+  | { type: 'rate_error'; factor: number }
+  /**
+   * A pump-native alarm flag (`upstream_occlusion`, `door_open`, `malfunction`…). With `stops` (default
+   * true) the pump stops as it would for a delivery-blocking alarm.
+   */
+  | { type: 'pump_alarm'; flag: string; stops?: boolean }
+  | { type: 'clear_pump_alarm'; flag: string };
 
 export type PumpEventType = PumpEvent['type'];

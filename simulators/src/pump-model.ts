@@ -58,6 +58,10 @@ export class PumpModel {
   private completeAt: number | null = null;
   private reportingEnabled = true;
   private clockOffsetMs = 0;
+  /** `rate_error`: delivered / believed flow of a faulty mechanism (1 = healthy). */
+  private flowFactor = 1;
+  /** Pump-native alarms (`pump_alarm` with `stops`) that keep the pump from resuming until cleared. */
+  private readonly blockingAlarms = new Set<string>();
 
   constructor(options: PumpModelOptions) {
     assertProgram(options.program);
@@ -206,11 +210,29 @@ export class PumpModel {
       case 'clock_offset':
         this.clockOffsetMs = event.offsetMs;
         return;
+      case 'rate_error':
+        if (!(Number.isFinite(event.factor) && event.factor >= 0)) {
+          throw new SimulatorError('EVENT_INVALID', `rate_error factor must be ≥ 0, got ${event.factor}`);
+        }
+        this.flowFactor = event.factor;
+        return;
+      case 'pump_alarm':
+        this.latchedAlarms.add(event.flag);
+        if (event.stops ?? true) {
+          this.blockingAlarms.add(event.flag);
+          if (this.isDelivering()) this.pumpState = 'stopped';
+        }
+        return;
+      case 'clear_pump_alarm':
+        this.latchedAlarms.delete(event.flag);
+        this.blockingAlarms.delete(event.flag);
+        return;
     }
   }
 
   private resume(): void {
     if (this.pumpState === 'off' || this.latchedAlarms.has('air_in_line')) return;
+    if (this.blockingAlarms.size > 0) return;
     // Restarting against an occlusion that is still there re-alarms within a step: the pressure is held.
     this.latchedAlarms.delete('occlusion');
     if (this.vi < this.program.vtbi_mL) {
@@ -231,7 +253,7 @@ export class PumpModel {
     const now = this.t + dtMs;
     this.wanderRateError(dtMs);
     const errorFraction = clamp(this.rateBias + this.rateError, this.physics.rateErrorMax);
-    const motor_mL_h = this.setRate() * (1 + errorFraction);
+    const motor_mL_h = this.setRate() * (1 + errorFraction) * this.flowFactor;
 
     if (this.occlusion) {
       // The pump counts what its mechanism pushes; the line stores it instead of the vein taking it.

@@ -1,5 +1,6 @@
-import type { PumpState } from '@pumpwatch/protocol';
+import type { OrderInput, PumpState } from '@pumpwatch/protocol';
 import { SimulatorError } from './errors.js';
+import { moreScenarioBuilders, moreScenarioNames } from './more-scenarios.js';
 import type { PumpEvent } from './pump-events.js';
 import { PumpModel, type PumpProgram } from './pump-model.js';
 import { type PumpPhysics, STIFF_LINE_COMPLIANCE_mL_per_mmHg } from './pump-physics.js';
@@ -21,6 +22,22 @@ export interface Scenario {
   onBattery?: boolean;
   physics?: Partial<PumpPhysics>;
   events: ScenarioStep[];
+  /**
+   * The physician's order for this pump. A runner against a server PUTs it to
+   * `/api/pumps/{pumpId}/order` before the pump starts; a replay sets it on the engine (`setOrder`).
+   */
+  order?: OrderInput;
+  /**
+   * What happens to the home hub itself. At `offlineAtMs` the hub vanishes (power cut, router down): a
+   * fake hub drops its MQTT connection without DISCONNECT, so the broker publishes its Last Will, and no
+   * telemetry leaves the home while the pump carries on. At `backAtMs` (optional) it reconnects.
+   */
+  hub?: ScenarioHub;
+}
+
+export interface ScenarioHub {
+  offlineAtMs: number;
+  backAtMs?: number;
 }
 
 export interface ScenarioParams {
@@ -40,15 +57,17 @@ export const scenarioNames = [
   'paused',
   'free_flow',
   'silent',
+  ...moreScenarioNames,
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 /** Rates the `normal` scenario is exercised at: from a slow chemo line to a fast antibiotic. */
 export const NORMAL_RATES_mL_h = [0.5, 5, 25, 80, 100, 125, 250] as const;
 
-type Builder = (
+export type ScenarioBuilder = (
   p: Required<Pick<ScenarioParams, 'rate_mL_h' | 'vtbi_mL' | 'onsetMs'>>,
 ) => Omit<Scenario, 'name'>;
+type Builder = ScenarioBuilder;
 
 /** Each builder receives the parameters with defaults filled in (rate, then VTBI for 4 h at that rate). */
 const builders: Record<ScenarioName, { defaults: { rate_mL_h: number; onsetMs: number }; build: Builder }> = {
@@ -139,6 +158,7 @@ const builders: Record<ScenarioName, { defaults: { rate_mL_h: number; onsetMs: n
       events: [{ atMs: onsetMs, event: { type: 'stop_reporting' } }],
     }),
   },
+  ...moreScenarioBuilders,
 };
 
 export function isScenarioName(name: string): name is ScenarioName {
@@ -168,6 +188,7 @@ export function createPumpFromScenario(
   scenario: Scenario,
   options: { seed: number; startTs: number },
 ): PumpModel {
+  // `order` and `hub` are for the runner around the pump (server, fake hub), not the pump itself.
   const { program, initialState, initialVi_mL, battery_pct, onBattery, physics } = scenario;
   const model = new PumpModel({
     ...options,
