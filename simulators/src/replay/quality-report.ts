@@ -1,0 +1,158 @@
+import { buildScenario } from '../scenarios.js';
+import { type ReplayEngine, type ReplayRaise, replayScenario } from './engine-replay.js';
+import type { ScenarioCase } from './scenario-cases.js';
+
+const HOUR = 3_600_000;
+
+export interface CaseOutcome {
+  scenarioCase: ScenarioCase;
+  raises: ReplayRaise[];
+  samples: number;
+  pumpHours: number;
+}
+
+/** Plays one case through a fresh engine from `newEngine`. */
+export function runCase(
+  newEngine: () => ReplayEngine,
+  scenarioCase: ScenarioCase,
+  startTs: number,
+): CaseOutcome {
+  const scenario = buildScenario(scenarioCase.scenario, scenarioCase.params);
+  const withEvents = { ...scenario, events: [...scenario.events, ...(scenarioCase.events ?? [])] };
+  const { raises, samples } = replayScenario(newEngine(), withEvents, {
+    seed: scenarioCase.seed ?? 1,
+    startTs,
+    durationMs: scenarioCase.durationMs,
+  });
+  return { scenarioCase, raises, samples, pumpHours: scenarioCase.durationMs / HOUR };
+}
+
+export interface RuleQuality {
+  rule: string;
+  /** Fault cases that expect this rule, and how many raised it. */
+  expectedIn: number;
+  detected: number;
+  /** Raise time minus the condition's onset, per detection (ms; negative: raised before the nominal onset). */
+  delaysMs: number[];
+  /** Priority of each detection's first raise. */
+  priorities: string[];
+  /** Raises on the normal corpus: all false. */
+  falseOnNormal: number;
+  /** Raises in fault cases that neither expect nor allow this rule. */
+  unexpectedInFaults: number;
+  /** Case ids of the misses and false alerts, for the reader to replay. */
+  misses: string[];
+  falseIn: string[];
+}
+
+export interface QualityReport {
+  rules: RuleQuality[];
+  faultCases: number;
+  normalCases: number;
+  normalPumpHours: number;
+  normalSamples: number;
+}
+
+/** Per rule: detections and their delay in the fault cases, false alerts on the normal corpus. */
+export function summarize(
+  ruleIds: readonly string[],
+  faults: CaseOutcome[],
+  normal: CaseOutcome[],
+): QualityReport {
+  const rows = new Map<string, RuleQuality>(
+    ruleIds.map((rule) => [
+      rule,
+      {
+        rule,
+        expectedIn: 0,
+        detected: 0,
+        delaysMs: [],
+        priorities: [],
+        falseOnNormal: 0,
+        unexpectedInFaults: 0,
+        misses: [],
+        falseIn: [],
+      },
+    ]),
+  );
+  const row = (rule: string) => rows.get(rule) as RuleQuality;
+  for (const { scenarioCase, raises } of faults) {
+    const expected = scenarioCase.expect as Record<string, number>;
+    for (const [rule, onsetMs] of Object.entries(expected)) {
+      const r = row(rule);
+      r.expectedIn += 1;
+      const first = raises.find((raise) => raise.rule === rule);
+      if (!first) {
+        r.misses.push(scenarioCase.id);
+        continue;
+      }
+      r.detected += 1;
+      r.delaysMs.push(first.atMs - onsetMs);
+      r.priorities.push(first.priority);
+    }
+    const allowed = new Set<string>([...Object.keys(expected), ...(scenarioCase.allow ?? [])]);
+    for (const raise of raises) {
+      if (allowed.has(raise.rule)) continue;
+      row(raise.rule).unexpectedInFaults += 1;
+      row(raise.rule).falseIn.push(scenarioCase.id);
+    }
+  }
+  for (const { scenarioCase, raises } of normal) {
+    for (const raise of raises) {
+      row(raise.rule).falseOnNormal += 1;
+      row(raise.rule).falseIn.push(scenarioCase.id);
+    }
+  }
+  return {
+    rules: [...rows.values()],
+    faultCases: faults.length,
+    normalCases: normal.length,
+    normalPumpHours: normal.reduce((sum, outcome) => sum + outcome.pumpHours, 0),
+    normalSamples: normal.reduce((sum, outcome) => sum + outcome.samples, 0),
+  };
+}
+
+/** Rows for console.table / markdown: one per rule. */
+export function reportRows(report: QualityReport): Array<Record<string, string | number>> {
+  const per1000h = 1000 / Math.max(report.normalPumpHours, 1e-9);
+  return report.rules.map((r) => ({
+    rule: r.rule,
+    detections: `${r.detected}/${r.expectedIn}`,
+    'delay median': formatDelay(median(r.delaysMs)),
+    'delay max': formatDelay(r.delaysMs.length ? Math.max(...r.delaysMs) : Number.NaN),
+    priority: [...new Set(r.priorities)].join('/') || '-',
+    'false (normal)': r.falseOnNormal,
+    'false /1000 h': Number((r.falseOnNormal * per1000h).toFixed(2)),
+    'unexpected in faults': r.unexpectedInFaults,
+  }));
+}
+
+/** A markdown table of the same rows (docs/benchmarks.md pastes it). */
+export function markdownTable(rows: Array<Record<string, string | number>>): string {
+  const first = rows[0];
+  if (!first) return '';
+  const headers = Object.keys(first);
+  const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
+  return [
+    line(headers),
+    line(headers.map(() => '---')),
+    ...rows.map((r) => line(headers.map((h) => r[h] ?? ''))),
+  ].join('\n');
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export function formatDelay(ms: number): string {
+  if (Number.isNaN(ms)) return '-';
+  const sign = ms < 0 ? '−' : '';
+  const abs = Math.abs(ms);
+  if (abs < 60_000) return `${sign}${(abs / 1000).toFixed(abs < 10_000 ? 1 : 0)} s`;
+  return `${sign}${(abs / 60_000).toFixed(1)} min`;
+}
