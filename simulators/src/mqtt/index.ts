@@ -1,0 +1,2 @@
+export * from './fake-hub.js';
+export * from './load-generator.js';
