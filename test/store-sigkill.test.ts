@@ -67,7 +67,14 @@ function expectContiguous(seqs: number[], atLeast: number): void {
   expect(sorted.length).toBeGreaterThanOrEqual(atLeast);
 }
 
-async function ingestThenKill(server: ServerProcess): Promise<Map<string, number>> {
+interface KillOutcome {
+  /** Per pump, the highest seq the store had acknowledged (a query had returned it). */
+  acknowledged: Map<string, number>;
+  /** Per pump, the highest seq the broker had answered with a PUBACK. */
+  pubacked: Map<string, number>;
+}
+
+async function ingestThenKill(server: ServerProcess): Promise<KillOutcome> {
   const publisher = new TelemetryPublisher({
     mqttUrl: server.mqttUrl,
     hubId: 'hub-kill',
@@ -85,7 +92,22 @@ async function ingestThenKill(server: ServerProcess): Promise<Map<string, number
   await watcher.stop();
   await publisher.stop();
   expect(publisher.total).toBeGreaterThan([...watcher.acknowledged.values()].reduce((a, b) => a + b, 0));
-  return watcher.acknowledged;
+  return { acknowledged: watcher.acknowledged, pubacked: publisher.pubacked };
+}
+
+/**
+ * The known gap (docs/storage.md): the broker's PUBACK comes before the store's commit. Not asserted;
+ * shown as a test annotation so every run reports it.
+ */
+async function reportPubackGap(
+  annotate: (message: string) => Promise<unknown>,
+  outcome: KillOutcome,
+  stored: Map<string, number>,
+): Promise<void> {
+  const gaps = PUMPS.map(
+    (pumpId) => `${pumpId} ${(outcome.pubacked.get(pumpId) ?? 0) - (stored.get(pumpId) ?? 0)}`,
+  );
+  await annotate(`PUBACKed by the broker but not stored at the SIGKILL: ${gaps.join(', ')}`);
 }
 
 describe('server SIGKILL during ingest', () => {
@@ -94,15 +116,20 @@ describe('server SIGKILL during ingest', () => {
     for (const server of servers.splice(0)) await server.kill('SIGKILL');
   });
 
-  it('keeps every sample the embedded store acknowledged', async () => {
+  it('keeps every sample the embedded store acknowledged', async ({ annotate }) => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'pw-sigkill-')), 'data');
     const server = await ServerProcess.start({ dataDir });
     servers.push(server);
-    const acknowledged = await ingestThenKill(server);
+    const outcome = await ingestThenKill(server);
 
     await server.start();
-    for (const pumpId of PUMPS)
-      expectContiguous(await storedSeqs(server, pumpId), acknowledged.get(pumpId) ?? 1);
+    const stored = new Map<string, number>();
+    for (const pumpId of PUMPS) {
+      const seqs = await storedSeqs(server, pumpId);
+      expectContiguous(seqs, outcome.acknowledged.get(pumpId) ?? 1);
+      stored.set(pumpId, seqs.length);
+    }
+    await reportPubackGap(annotate, outcome, stored);
   });
 
   describe('with InfluxDB 1.x configured', () => {
@@ -115,14 +142,16 @@ describe('server SIGKILL during ingest', () => {
       await influx?.dispose();
     });
 
-    it('delivers every acknowledged sample to InfluxDB exactly once after the restart', async () => {
+    it('delivers every acknowledged sample to InfluxDB exactly once after the restart', async ({
+      annotate,
+    }) => {
       const dataDir = join(mkdtempSync(join(tmpdir(), 'pw-sigkill-influx-')), 'data');
       const server = await ServerProcess.start({
         dataDir,
         env: { PUMPWATCH_INFLUX_URL: influx.url, PUMPWATCH_INFLUX_DATABASE: 'killed' },
       });
       servers.push(server);
-      const acknowledged = await ingestThenKill(server);
+      const outcome = await ingestThenKill(server);
 
       await server.start();
       await waitFor(
@@ -138,13 +167,16 @@ describe('server SIGKILL during ingest', () => {
         'SELECT count(seq), min(seq), max(seq) FROM pump_telemetry GROUP BY pump',
         'killed',
       );
+      const storedCounts = new Map<string, number>();
       for (const pumpId of PUMPS) {
         const stored = await storedSeqs(server, pumpId);
-        expectContiguous(stored, acknowledged.get(pumpId) ?? 1);
+        expectContiguous(stored, outcome.acknowledged.get(pumpId) ?? 1);
+        storedCounts.set(pumpId, stored.length);
         const [, count, min, max] = series.find((one) => one.tags?.pump === pumpId)?.values[0] ?? [];
         // As many points as stored samples, seq 1 to n with none missing: each landed exactly once.
         expect({ count, min, max }).toEqual({ count: stored.length, min: 1, max: stored.length });
       }
+      await reportPubackGap(annotate, outcome, storedCounts);
     });
   });
 });

@@ -18,6 +18,8 @@ export interface PublisherOptions {
 export class TelemetryPublisher {
   /** Per pump: the highest seq published so far (every seq below it was published too). */
   readonly published = new Map<string, number>();
+  /** Per pump: the highest seq the broker acknowledged (PUBACK). */
+  readonly pubacked = new Map<string, number>();
   private client: MqttClient | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -78,6 +80,9 @@ export class TelemetryPublisher {
         });
         const publish = client
           .publishAsync(telemetryTopic(DEFAULT_TOPIC_PREFIX, hubId, pumpId), payload, { qos: 1 })
+          .then(() => {
+            if (seq > (this.pubacked.get(pumpId) ?? 0)) this.pubacked.set(pumpId, seq);
+          })
           .catch(() => undefined);
         pending.add(publish);
         void publish.finally(() => pending.delete(publish));
