@@ -89,8 +89,13 @@ describe('load generator against a real server (embedded aedes)', () => {
       });
       expect(server.stats.accepted).toBe(final.acked);
       expect(server.stats.duplicates).toBe(0);
-      const raised = recorder.frames.filter(isAlertFrame).map((frame) => frame.alert.rule);
-      expect(raised).toEqual(expect.arrayContaining(['order_mismatch', 'pump_offline', 'hub_offline']));
+      // The dashboard hears of each: a transition is announced once it is persisted, so wait for the frames.
+      for (const rule of ['order_mismatch', 'pump_offline', 'hub_offline']) {
+        await recorder.waitForFrame(
+          (frame): frame is AlertFrame => isAlertFrame(frame) && frame.alert.rule === rule,
+          { timeoutMs: 15_000, what: `the ${rule} alert frame` },
+        );
+      }
       expect(recorder.invalidFrames).toBe(0);
     } finally {
       if (!stopped) await generator.stop();

@@ -22,6 +22,8 @@ export interface FakeHubOptions {
   connectTimeoutMs?: number;
 }
 
+const QOS1 = { qos: 1 } as const;
+
 export interface FakeHubCounters {
   /** Telemetry publishes handed to the client, and those the broker acknowledged (PUBACK). */
   published: number;
@@ -40,6 +42,7 @@ export class FakeHub {
   private client: MqttClient | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly prefix: string;
+  private readonly topics = new Map<string, string>();
   private readonly now: () => number;
   private readonly onAck = (error?: Error) => {
     if (error) this.counters.errors += 1;
@@ -113,12 +116,7 @@ export class FakeHub {
           if (!error) onAcked();
         }
       : this.onAck;
-    client.publish(
-      telemetryTopic(this.prefix, this.options.hubId, pumpId),
-      JSON.stringify(sample),
-      { qos: 1 },
-      callback,
-    );
+    client.publish(this.topicOf(pumpId), JSON.stringify(sample), QOS1, callback);
     return true;
   }
 
@@ -147,6 +145,15 @@ export class FakeHub {
       );
     }
     await client.endAsync(!client.connected);
+  }
+
+  private topicOf(pumpId: string): string {
+    let topic = this.topics.get(pumpId);
+    if (topic === undefined) {
+      topic = telemetryTopic(this.prefix, this.options.hubId, pumpId);
+      this.topics.set(pumpId, topic);
+    }
+    return topic;
   }
 
   private publishStatus(online: boolean): void {
