@@ -23,8 +23,9 @@ function verdictsOver(
   return samples.map((s) => {
     evaluateSample(state, s);
     const active: string[] = [];
-    state.verdicts.forEach((verdict, index) => {
-      if (verdict) active.push(`${sampleRuleIds[index]}:${PRIORITY_OF[verdict as 1 | 2 | 3]}`);
+    sampleRuleIds.forEach((rule, index) => {
+      const verdict = state.verdict(index);
+      if (verdict) active.push(`${rule}:${PRIORITY_OF[verdict]}`);
     });
     return active;
   });

@@ -94,7 +94,7 @@ const describers: Record<SampleRuleId, Describer> = {
   }),
   battery_low: (st, s) => ({
     message:
-      st.verdicts[R.battery_low] === 3
+      st.verdict(R.battery_low) === 3
         ? 'Battery nearly empty: connect the pump to mains power now.'
         : 'Battery low: connect the pump to mains power.',
     details: { battery_pct: s.battery_pct ?? null, onBattery: s.onBattery ?? null },
@@ -131,7 +131,7 @@ const describers: Record<SampleRuleId, Describer> = {
 export function describeConditions(st: PumpEngineState, s: TelemetrySample): Map<RuleId, Condition> {
   const conditions = new Map<RuleId, Condition>();
   for (let i = 0; i < sampleRuleIds.length; i += 1) {
-    const verdict = st.verdicts[i] as 0 | 1 | 2 | 3;
+    const verdict = st.verdict(i);
     if (verdict === 0) continue;
     const rule = sampleRuleIds[i] as SampleRuleId;
     conditions.set(rule, { rule, priority: PRIORITY_OF[verdict], ...describers[rule](st, s) });

@@ -1,7 +1,7 @@
 import type { TelemetrySample } from '@pumpwatch/protocol';
 import type { PumpEngineState } from './pump-state.js';
-import { R, type Verdict } from './rule-index.js';
-import { airInLine, batteryLow, clockSkew, orderMismatch, pumpAlarm } from './rules/flags.js';
+import { R } from './rule-index.js';
+import { airInLine, batteryLow, clockSkew, flagBitsOf, orderMismatch, pumpAlarm } from './rules/flags.js';
 import { freeFlow, infusionComplete, nearEnd, rateDeviation, unexpectedStop } from './rules/flow.js';
 import {
   infiltrationSuspected,
@@ -25,31 +25,25 @@ export function evaluateSample(st: PumpEngineState, s: TelemetrySample): boolean
   if (s.ts < st.lastTs) return false;
   st.lastTs = s.ts;
   const p = st.params;
+  st.flagBits = s.alarms.length === 0 ? 0 : flagBitsOf(s.alarms);
   trackProgram(st, s);
   updatePressureTrend(st, s, p);
-  const v = st.verdicts;
   let changed = st.forceReconcile;
   st.forceReconcile = false;
-  changed = set(v, R.occlusion_downstream, occlusionDownstream(st, s, p)) || changed;
-  changed = set(v, R.occlusion_developing, occlusionDeveloping(st, s, p)) || changed;
-  changed = set(v, R.infiltration_suspected, infiltrationSuspected(st, s, p)) || changed;
-  changed = set(v, R.rate_deviation, rateDeviation(st, s, p)) || changed;
-  changed = set(v, R.free_flow, freeFlow(st, s, p)) || changed;
-  changed = set(v, R.air_in_line, airInLine(st, s)) || changed;
-  changed = set(v, R.unexpected_stop, unexpectedStop(st, s, p)) || changed;
-  changed = set(v, R.near_end, nearEnd(st, s, p)) || changed;
-  changed = set(v, R.infusion_complete, infusionComplete(st, s)) || changed;
-  changed = set(v, R.battery_low, batteryLow(st, s, p)) || changed;
-  changed = set(v, R.order_mismatch, orderMismatch(st, s)) || changed;
-  changed = set(v, R.clock_skew, clockSkew(st, s, p)) || changed;
-  changed = set(v, R.pump_alarm, pumpAlarm(st, s, p)) || changed;
+  changed = st.setVerdict(R.occlusion_downstream, occlusionDownstream(st, s, p)) || changed;
+  changed = st.setVerdict(R.occlusion_developing, occlusionDeveloping(st, s, p)) || changed;
+  changed = st.setVerdict(R.infiltration_suspected, infiltrationSuspected(st, s, p)) || changed;
+  changed = st.setVerdict(R.rate_deviation, rateDeviation(st, s, p)) || changed;
+  changed = st.setVerdict(R.free_flow, freeFlow(st, s, p)) || changed;
+  changed = st.setVerdict(R.air_in_line, airInLine(st)) || changed;
+  changed = st.setVerdict(R.unexpected_stop, unexpectedStop(st, s, p)) || changed;
+  changed = st.setVerdict(R.near_end, nearEnd(st, s, p)) || changed;
+  changed = st.setVerdict(R.infusion_complete, infusionComplete(st, s)) || changed;
+  changed = st.setVerdict(R.battery_low, batteryLow(st, s, p)) || changed;
+  changed = st.setVerdict(R.order_mismatch, orderMismatch(st, s)) || changed;
+  changed = st.setVerdict(R.clock_skew, clockSkew(st, s, p)) || changed;
+  changed = st.setVerdict(R.pump_alarm, pumpAlarm(st, s, p)) || changed;
   return changed;
-}
-
-function set(verdicts: Uint8Array, index: number, verdict: Verdict): boolean {
-  if (verdicts[index] === verdict) return false;
-  verdicts[index] = verdict;
-  return true;
 }
 
 /** Notices rate changes and new programs, which restart the trends and windows that depend on them. */

@@ -3,9 +3,27 @@ import type { EngineParams } from '../params.js';
 import type { PumpEngineState } from '../pump-state.js';
 import { HIGH, LOW, MEDIUM, NONE, R, VERDICT_OF, type Verdict } from '../rule-index.js';
 
+/** Bits of the pump alarm flags the rules read, so a sample's list is scanned once, not once per rule. */
+export const FLAG = {
+  occlusion: 1,
+  air_in_line: 2,
+  battery_low: 4,
+  battery_empty: 8,
+  near_end: 16,
+  vtbi_complete: 32,
+  free_flow: 64,
+} as const;
+const FLAG_BITS: ReadonlyMap<string, number> = new Map(Object.entries(FLAG));
+
+export function flagBitsOf(alarms: readonly string[]): number {
+  let bits = 0;
+  for (let i = 0; i < alarms.length; i += 1) bits |= FLAG_BITS.get(alarms[i] as string) ?? 0;
+  return bits;
+}
+
 /** air_in_line (Alaris, B. Braun): the pump's flag; high. */
-export function airInLine(_st: PumpEngineState, s: TelemetrySample): Verdict {
-  return s.alarms.includes('air_in_line') ? HIGH : NONE;
+export function airInLine(st: PumpEngineState): Verdict {
+  return st.flagBits & FLAG.air_in_line ? HIGH : NONE;
 }
 
 /**
@@ -14,13 +32,13 @@ export function airInLine(_st: PumpEngineState, s: TelemetrySample): Verdict {
  */
 export function batteryLow(st: PumpEngineState, s: TelemetrySample, p: EngineParams): Verdict {
   const q = p.battery;
-  if (s.alarms.includes('battery_empty')) return HIGH;
+  if (st.flagBits & FLAG.battery_empty) return HIGH;
   const pct = s.battery_pct;
   const onBattery = s.onBattery !== false;
   if (onBattery && pct !== undefined && pct <= q.criticalPct) return HIGH;
-  if (s.alarms.includes('battery_low')) return MEDIUM;
+  if (st.flagBits & FLAG.battery_low) return MEDIUM;
   if (!onBattery || pct === undefined) return NONE;
-  const threshold = st.verdicts[R.battery_low] !== NONE ? q.lowPct + q.hysteresisPct : q.lowPct;
+  const threshold = st.verdict(R.battery_low) !== NONE ? q.lowPct + q.hysteresisPct : q.lowPct;
   return pct <= threshold ? MEDIUM : NONE;
 }
 
@@ -28,7 +46,7 @@ export function batteryLow(st: PumpEngineState, s: TelemetrySample, p: EnginePar
 export function clockSkew(st: PumpEngineState, s: TelemetrySample, p: EngineParams): Verdict {
   if (s.hubTs === undefined) return NONE;
   const skew = Math.abs(s.ts - s.hubTs);
-  const limit = st.verdicts[R.clock_skew] !== NONE ? p.clockSkew.clearBelowMs : p.clockSkew.maxSkewMs;
+  const limit = st.verdict(R.clock_skew) !== NONE ? p.clockSkew.clearBelowMs : p.clockSkew.maxSkewMs;
   return skew > limit ? LOW : NONE;
 }
 
@@ -48,15 +66,7 @@ export function orderMismatch(st: PumpEngineState, s: TelemetrySample): Verdict 
 }
 
 /** Flags another rule already turns into its own alert. */
-const COVERED_FLAGS = new Set([
-  'occlusion',
-  'air_in_line',
-  'battery_low',
-  'battery_empty',
-  'near_end',
-  'vtbi_complete',
-  'free_flow',
-]);
+const COVERED_FLAGS: ReadonlySet<string> = new Set(Object.keys(FLAG));
 
 /** pump_alarm (IDS annunciation types): any other pump-native alarm, at its mapped priority; worst wins. */
 export function pumpAlarm(_st: PumpEngineState, s: TelemetrySample, p: EngineParams): Verdict {

@@ -2,6 +2,7 @@ import type { TelemetrySample } from '@pumpwatch/protocol';
 import type { EngineParams } from '../params.js';
 import type { PumpEngineState } from '../pump-state.js';
 import { HIGH, LOW, MEDIUM, NONE, R, type Verdict } from '../rule-index.js';
+import { FLAG } from './flags.js';
 
 const HOUR = 3_600_000;
 
@@ -18,7 +19,7 @@ function programIncomplete(s: TelemetrySample): boolean {
  */
 export function rateDeviation(st: PumpEngineState, s: TelemetrySample, p: EngineParams): Verdict {
   const q = p.rateDeviation;
-  const previous = st.verdicts[R.rate_deviation] as Verdict;
+  const previous = st.verdict(R.rate_deviation) as Verdict;
   if (s.state !== 'infusing' || s.rate_mL_h <= 0) {
     st.rdAnchorTs = Number.NaN;
     return NONE;
@@ -48,8 +49,8 @@ export function rateDeviation(st: PumpEngineState, s: TelemetrySample, p: Engine
  */
 export function freeFlow(st: PumpEngineState, s: TelemetrySample, p: EngineParams): Verdict {
   const q = p.freeFlow;
-  const previous = st.verdicts[R.free_flow] as Verdict;
-  if (s.alarms.includes('free_flow')) return HIGH;
+  const previous = st.verdict(R.free_flow) as Verdict;
+  if (st.flagBits & FLAG.free_flow) return HIGH;
   if (s.state !== 'infusing' && s.state !== 'kvo') {
     st.ffAnchorTs = Number.NaN;
     if (Number.isNaN(st.notInfusingVi)) st.notInfusingVi = s.vi_mL;
@@ -83,7 +84,7 @@ export function unexpectedStop(st: PumpEngineState, s: TelemetrySample, p: Engin
     return NONE;
   }
   if (Number.isNaN(st.stoppedSince)) st.stoppedSince = s.ts;
-  if (st.verdicts[R.occlusion_downstream] !== NONE || st.verdicts[R.air_in_line] !== NONE) return NONE;
+  if (st.verdict(R.occlusion_downstream) !== NONE || st.verdict(R.air_in_line) !== NONE) return NONE;
   const stoppedFor = s.ts - st.stoppedSince;
   if (stoppedFor > p.unexpectedStop.highAfterMs) return HIGH;
   return stoppedFor > p.unexpectedStop.mediumAfterMs ? MEDIUM : NONE;
@@ -92,17 +93,17 @@ export function unexpectedStop(st: PumpEngineState, s: TelemetrySample, p: Engin
 /** near_end (pumps' near-end alert; 30 min at home covers a nurse's travel): low. */
 export function nearEnd(st: PumpEngineState, s: TelemetrySample, p: EngineParams): Verdict {
   if (s.state !== 'infusing') return NONE;
-  if (s.alarms.includes('near_end')) return LOW;
+  if (st.flagBits & FLAG.near_end) return LOW;
   if (s.vtbi_mL === undefined || s.rate_mL_h <= 0 || s.vi_mL >= s.vtbi_mL) return NONE;
   const remainingMs = ((s.vtbi_mL - s.vi_mL) / s.rate_mL_h) * HOUR;
-  const wasActive = st.verdicts[R.near_end] !== NONE;
+  const wasActive = st.verdict(R.near_end) !== NONE;
   const threshold = wasActive ? p.nearEnd.remainingMs + p.nearEnd.clearMarginMs : p.nearEnd.remainingMs;
   return remainingMs <= threshold ? LOW : NONE;
 }
 
 /** infusion_complete (IPEC COMP / KVO): VTBI reached, or the pump completed or fell back to KVO. */
-export function infusionComplete(_st: PumpEngineState, s: TelemetrySample): Verdict {
-  if (s.state === 'complete' || s.state === 'kvo' || s.alarms.includes('vtbi_complete')) return MEDIUM;
+export function infusionComplete(st: PumpEngineState, s: TelemetrySample): Verdict {
+  if (s.state === 'complete' || s.state === 'kvo' || st.flagBits & FLAG.vtbi_complete) return MEDIUM;
   if (s.state === 'infusing' && s.vtbi_mL !== undefined && s.vtbi_mL > 0 && s.vi_mL >= s.vtbi_mL)
     return MEDIUM;
   return NONE;

@@ -2,6 +2,7 @@ import type { TelemetrySample } from '@pumpwatch/protocol';
 import type { EngineParams } from '../params.js';
 import type { PumpEngineState } from '../pump-state.js';
 import { HIGH, MEDIUM, NONE, R, type Verdict } from '../rule-index.js';
+import { FLAG } from './flags.js';
 
 const MINUTE = 60_000;
 
@@ -14,11 +15,11 @@ export function occlusionLimit(s: TelemetrySample, p: EngineParams): number {
  * limit. Clears below 90 % of the limit so a pressure hovering at the limit does not flap.
  */
 export function occlusionDownstream(st: PumpEngineState, s: TelemetrySample, p: EngineParams): Verdict {
-  if (s.alarms.includes('occlusion')) return HIGH;
+  if (st.flagBits & FLAG.occlusion) return HIGH;
   const pressure = s.pressure_mmHg;
   if (pressure === undefined) return NONE;
   const limit = occlusionLimit(s, p);
-  const threshold = st.verdicts[R.occlusion_downstream] ? limit * p.occlusion.clearBelowFraction : limit;
+  const threshold = st.verdict(R.occlusion_downstream) ? limit * p.occlusion.clearBelowFraction : limit;
   return pressure >= threshold ? HIGH : NONE;
 }
 
@@ -84,7 +85,7 @@ export function occlusionDeveloping(st: PumpEngineState, s: TelemetrySample, p: 
   const pressure = s.pressure_mmHg;
   if (pressure === undefined || s.state !== 'infusing') return NONE;
   const limit = occlusionLimit(s, p);
-  const wasActive = st.verdicts[R.occlusion_developing] !== NONE;
+  const wasActive = st.verdict(R.occlusion_developing) !== NONE;
   const slope = pressureSlope(st);
   if (wasActive) {
     if (pressure < limit * p.occlusion.developingClearFraction || !(slope > 0)) return NONE;
@@ -107,7 +108,7 @@ export function occlusionDeveloping(st: PumpEngineState, s: TelemetrySample, p: 
 export function infiltrationSuspected(st: PumpEngineState, s: TelemetrySample, p: EngineParams): Verdict {
   const q = p.infiltration;
   const pressure = s.pressure_mmHg;
-  const wasActive = st.verdicts[R.infiltration_suspected] !== NONE;
+  const wasActive = st.verdict(R.infiltration_suspected) !== NONE;
   if (pressure === undefined || s.state !== 'infusing' || s.rate_mL_h <= 0) {
     st.stableSince = Number.NaN;
     st.aboveSince = Number.NaN;
