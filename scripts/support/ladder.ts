@@ -25,6 +25,11 @@ export interface LadderStep {
 export interface LadderResult {
   /** The consumed rate of the best step that held (msg/s), 0 if none did. */
   sustainedPerS: number;
+  /**
+   * CPU microseconds per consumed message of each watched process at that step: steadier than the rates
+   * on a shared machine, where the generator and the broker compete with the consumer for two cores.
+   */
+  cpuUsPerMessage: Record<string, number>;
   /** What ended the ladder. */
   limitedBy: LadderStep['verdict'] | 'max rate';
   steps: LadderStep[];
@@ -76,7 +81,13 @@ export async function findSustainedRate(options: LadderOptions): Promise<LadderR
       if (step.pass) best = step;
     }
   }
-  return { sustainedPerS: best ? Math.round(best.consumedPerS) : 0, limitedBy, steps };
+  const cpuUsPerMessage = Object.fromEntries(
+    Object.entries(best?.cpuPct ?? {}).map(([name, pct]) => [
+      name,
+      Math.round(((pct / 100) * 1e6 * 10) / Math.max(best?.consumedPerS ?? 1, 1)) / 10,
+    ]),
+  );
+  return { sustainedPerS: best ? Math.round(best.consumedPerS) : 0, cpuUsPerMessage, limitedBy, steps };
 }
 
 async function measureStep(options: LadderOptions, ratePerS: number): Promise<LadderStep> {
@@ -87,7 +98,7 @@ async function measureStep(options: LadderOptions, ratePerS: number): Promise<La
   if (before.acked - (await consumed()) > Math.max(200, 0.05 * ratePerS)) {
     load.setRate(Math.min(options.startPerS, ratePerS) / 4 / pumps);
     const drained = await drainBacklog(load, consumed);
-    if (!drained.steady) options.log(`    warning: backlog still ${fmt(drained.backlog)} after 60 s`);
+    if (!drained.steady) options.log(`    warning: backlog still ${fmt(drained.backlog)} after 30 s`);
   }
   load.setRate(ratePerS / pumps);
   await sleep(options.settleMs);
@@ -143,7 +154,7 @@ export function fmt(n: number): string {
 export async function drainBacklog(
   load: LadderLoad,
   consumed: () => Promise<number>,
-  timeoutMs = 60_000,
+  timeoutMs = 30_000,
 ): Promise<{ steady: boolean; backlog: number }> {
   const deadline = performance.now() + timeoutMs;
   let previous = Number.NaN;
