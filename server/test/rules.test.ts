@@ -155,6 +155,42 @@ describe('free_flow', () => {
   });
 });
 
+describe('no false alerts from normal changes (found by npm run scenarios)', () => {
+  it('does not take turning the rate down for free flow', () => {
+    let vi = 0;
+    let last = 0;
+    const v = verdictsOver(
+      series(20, 30_000, (i, ts) => {
+        const rate = i < 6 ? 200 : 20;
+        vi += (rate * (ts - last)) / 3_600_000;
+        last = ts;
+        return { rate_mL_h: rate, vi_mL: vi };
+      }),
+    );
+    expect(v.flat().filter((rule) => rule.startsWith('free_flow'))).toEqual([]);
+  });
+
+  it('does not warn of a developing occlusion at 600 mL/h, where normal pressure sits at half the limit', () => {
+    const v = verdictsOver(
+      series(600, 1000, (i) => ({
+        rate_mL_h: 600,
+        pressure_mmHg: 158 + 3 * Math.sin(i / 7) + (i % 13) * 0.3,
+      })),
+    );
+    expect(v.flat().filter((rule) => rule.startsWith('occlusion_developing'))).toEqual([]);
+  });
+
+  it('does not read a pump clock jump as a rate deviation', () => {
+    const v = verdictsOver(
+      series(40, 60_000, (i, ts) => {
+        const jump = i >= 15 ? 120_000 : 0;
+        return { rate_mL_h: 60, vi_mL: ts / 60_000, ts: ts + 1 + jump, hubTs: ts + 1 };
+      }),
+    );
+    expect(v.flat().filter((rule) => rule.startsWith('rate_deviation'))).toEqual([]);
+  });
+});
+
 describe('unexpected_stop', () => {
   const paused = (minutes: number) =>
     verdictsOver(

@@ -23,8 +23,8 @@ import {
  */
 export function evaluateSample(st: PumpEngineState, s: TelemetrySample): boolean {
   if (s.ts < st.lastTs) return false;
-  st.lastTs = s.ts;
   const p = st.params;
+  st.lastTs = s.ts;
   st.flagBits = s.alarms.length === 0 ? 0 : flagBitsOf(s.alarms);
   trackProgram(st, s);
   updatePressureTrend(st, s, p);
@@ -47,7 +47,25 @@ export function evaluateSample(st: PumpEngineState, s: TelemetrySample): boolean
 }
 
 /** Notices rate changes and new programs, which restart the trends and windows that depend on them. */
+/** A jump in the pump's clock (or a long silence) larger than this restarts the rate windows. */
+const TIME_JUMP_MS = 10 * 60_000;
+
+/** A change of the pump-minus-hub clock offset larger than this is the pump's clock jumping. */
+const CLOCK_STEP_MS = 30_000;
+
 function trackProgram(st: PumpEngineState, s: TelemetrySample): void {
+  let clockJumped = false;
+  if (s.hubTs !== undefined) {
+    const offset = s.ts - s.hubTs;
+    clockJumped = Math.abs(offset - st.prevClockOffset) > CLOCK_STEP_MS;
+    st.prevClockOffset = offset;
+  }
+  if (clockJumped || s.ts - st.prevTs > TIME_JUMP_MS) {
+    // Volume over a window that spans a clock jump or a gap says nothing about the rate.
+    st.rdAnchorTs = Number.NaN;
+    st.ffAnchorTs = Number.NaN;
+  }
+  st.prevTs = s.ts;
   if (s.rate_mL_h !== st.lastRate) {
     st.lastRate = s.rate_mL_h;
     st.rateSince = s.ts;

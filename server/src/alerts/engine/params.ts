@@ -19,8 +19,10 @@ export const engineParamsSchema = z.object({
     developingMinSlope_mmHg_min: z.number().nonnegative(),
     /** …at a rate unchanged for this long, over a trend of this time constant (proposed). */
     developingWindowMs: z.number().nonnegative(),
-    /** Clears below this fraction of the limit, or when pressure stops rising. */
+    /** Clears below this fraction of the limit, or when pressure clearly falls. */
     developingClearFraction: z.number().nonnegative(),
+    /** …and at least this far above the lowest pressure since the rate changed (proposed: 10 % of 300). */
+    developingMinRise_mmHg: z.number().nonnegative(),
     /**
      * Volume a line stores per mmHg: 1.4e-3 mL/mmHg reproduces a syringe driver's disclosed times to
      * alarm (ALARMS.md: ~5 min at 5 mL/h, ~50 min at 0.5 mL/h). Sets how fast an occlusion climbs.
@@ -111,6 +113,7 @@ export const defaultEngineParams: EngineParams = {
     developingMinSlope_mmHg_min: 1,
     developingWindowMs: 60_000,
     developingClearFraction: 0.45,
+    developingMinRise_mmHg: 30,
     lineCompliance_mL_per_mmHg: 1.4e-3,
   },
   infiltration: {

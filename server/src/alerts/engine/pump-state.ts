@@ -4,7 +4,16 @@ import { RULE_COUNT, type Verdict } from './rule-index.js';
 
 if (RULE_COUNT * 2 > 30) throw new Error('engine: verdicts no longer fit in a small integer');
 
-const DOUBLE_FIELDS = ['s0', 'st', 'sp', 'stt', 'stp', 'rdAnchorVi', 'ffAnchorVi'] as const;
+const DOUBLE_FIELDS = [
+  's0',
+  'st',
+  'sp',
+  'stt',
+  'stp',
+  'rdAnchorVi',
+  'ffAnchorVi',
+  'prevClockOffset',
+] as const;
 
 /**
  * Everything the engine remembers about one pump: the verdict of every rule and the running windows,
@@ -39,12 +48,17 @@ export class PumpEngineState {
   forceReconcile = true;
 
   // Program tracking.
+  prevTs = Number.NaN;
+  /** Pump clock minus hub clock at the last sample that carried both. */
+  prevClockOffset = 0;
   prevVi = Number.NaN;
   prevState = '';
   lastRate = Number.NaN;
   rateSince = Number.NaN;
 
-  // occlusion_developing: exponentially weighted regression of pressure on time (minutes since originTs).
+  // occlusion_developing: lowest pressure since the rate last changed, and an exponentially weighted
+  // regression of pressure on time (minutes since originTs).
+  pressureFloor = Number.POSITIVE_INFINITY;
   originTs = Number.NaN;
   ewLastTs = Number.NaN;
   s0 = 0;

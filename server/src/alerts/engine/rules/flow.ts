@@ -57,7 +57,8 @@ export function freeFlow(st: PumpEngineState, s: TelemetrySample, p: EngineParam
     return s.vi_mL - st.notInfusingVi >= q.notInfusingVolume_mL ? HIGH : NONE;
   }
   st.notInfusingVi = Number.NaN;
-  if (Number.isNaN(st.ffAnchorTs)) {
+  // A new rate starts a new window: turning the rate down must not look like delivering too much.
+  if (Number.isNaN(st.ffAnchorTs) || st.rateSince > st.ffAnchorTs) {
     st.ffAnchorTs = s.ts;
     st.ffAnchorVi = s.vi_mL;
     return previous;

@@ -31,6 +31,7 @@ export function occlusionDownstream(st: PumpEngineState, s: TelemetrySample, p: 
 export function updatePressureTrend(st: PumpEngineState, s: TelemetrySample, p: EngineParams): void {
   const pressure = s.pressure_mmHg;
   if (pressure === undefined) return;
+  if (pressure < st.pressureFloor) st.pressureFloor = pressure;
   if (st.s0 === 0 || Number.isNaN(st.originTs)) {
     st.originTs = s.ts;
     st.ewLastTs = s.ts;
@@ -55,6 +56,7 @@ export function updatePressureTrend(st: PumpEngineState, s: TelemetrySample, p: 
 }
 
 export function resetPressureTrend(st: PumpEngineState): void {
+  st.pressureFloor = Number.POSITIVE_INFINITY;
   st.s0 = 0;
   st.st = 0;
   st.sp = 0;
@@ -87,12 +89,16 @@ export function occlusionDeveloping(st: PumpEngineState, s: TelemetrySample, p: 
   const limit = occlusionLimit(s, p);
   const wasActive = st.verdict(R.occlusion_developing) !== NONE;
   const slope = pressureSlope(st);
+  const q = p.occlusion;
   if (wasActive) {
-    if (pressure < limit * p.occlusion.developingClearFraction || !(slope > 0)) return NONE;
+    // Clears when pressure is back down or clearly falling, not on every wobble of the trend.
+    if (pressure < limit * q.developingClearFraction || slope <= -q.developingMinSlope_mmHg_min) return NONE;
   } else {
-    const rateSteady = s.ts - st.rateSince >= p.occlusion.developingWindowMs;
-    if (!rateSteady || pressure < limit * p.occlusion.developingFraction) return NONE;
-    if (!(slope >= p.occlusion.developingMinSlope_mmHg_min)) return NONE;
+    const rateSteady = s.ts - st.rateSince >= q.developingWindowMs;
+    if (!rateSteady || pressure < limit * q.developingFraction) return NONE;
+    if (!(slope >= q.developingMinSlope_mmHg_min)) return NONE;
+    // A rise, not just a high rate: at ~570 mL/h and more, normal pressure itself sits at half the limit.
+    if (pressure - st.pressureFloor < q.developingMinRise_mmHg) return NONE;
   }
   return pressure >= limit ? HIGH : MEDIUM;
 }
@@ -140,6 +146,11 @@ export function infiltrationSuspected(st: PumpEngineState, s: TelemetrySample, p
   const rise_mmHg = (st.resistance - st.baseline) * s.rate_mL_h;
   const belowLimit = pressure < occlusionLimit(s, p);
   if (wasActive) return ratio >= q.clearFactor && belowLimit ? MEDIUM : NONE;
+  // Free flow pushes more than the programmed rate through the line, which reads as resistance.
+  if (st.verdict(R.free_flow) !== NONE) {
+    st.aboveSince = Number.NaN;
+    return NONE;
+  }
   // An occlusion makes pressure climb at about rate / line compliance (the pump keeps pushing into a
   // closed line); tissue resistance rises far slower at that rate. A climb that fast is left to the
   // occlusion rules.
