@@ -1,22 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './ports.js';
+import { canConnect, freePort } from './ports.js';
 import { waitFor } from './wait.js';
 
 export interface RunningMosquitto {
   url: string;
   port: number;
+  pid: number;
+  version: string;
   stop(): Promise<void>;
 }
 
 const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'];
 
-/** Starts a real Mosquitto (Debian's package) on a free loopback port with a throwaway config. */
+/**
+ * A real Mosquitto (Debian's package) on a free loopback port with a throwaway config and no
+ * persistence, for the integration tests and the benchmark (scripts/support/mosquitto.ts). Open to
+ * anonymous clients unless `extraConfig` brings its own authentication settings.
+ */
 export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto> {
-  const binary = MOSQUITTO.find((candidate) => existsSync(candidate)) ?? 'mosquitto';
+  const binary = MOSQUITTO.find((candidate) => existsSync(candidate));
+  if (!binary)
+    throw new Error('mosquitto is not installed (apt-get install mosquitto; npm test installs it)');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'pw-mosquitto-'));
   const configFile = join(dir, 'mosquitto.conf');
@@ -24,16 +31,20 @@ export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto
     configFile,
     [
       `listener ${port} 127.0.0.1`,
-      // Open unless the caller brings its own authentication settings.
       ...(extraConfig.includes('allow_anonymous') ? [] : ['allow_anonymous true']),
       'persistence false',
+      // Errors and warnings only: a line per connection for thousands of fake hubs would fill the pipe
+      // whenever this process is busy, and a broker blocked on its log stops answering.
+      'log_dest stderr',
+      'log_type error',
+      'log_type warning',
       extraConfig,
     ].join('\n'),
   );
   const child: ChildProcess = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
+    stderr = (stderr + chunk.toString()).slice(-10_000);
   });
   let exited = false;
   child.on('exit', () => {
@@ -49,6 +60,8 @@ export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    pid: child.pid as number,
+    version: mosquittoVersion(binary),
     async stop() {
       if (exited) return;
       const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -58,13 +71,7 @@ export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto
   };
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+function mosquittoVersion(binary: string): string {
+  const help = spawnSync(binary, ['-h'], { encoding: 'utf8' });
+  return /mosquitto version (\S+)/.exec(`${help.stdout}${help.stderr}`)?.[1] ?? 'unknown';
 }
