@@ -57,9 +57,11 @@ describe('pump detail charts in a real browser', () => {
     expect(order.status).toBe(200);
     gateway = await startTestGateway(server.mqttUrl, {
       hubId: 'hub-detail',
-      // 60× time, a sample every 6 simulated seconds: a minute of pump history per second, so the
-      // 15-minute chart fills within the test; the occlusion starts 6 simulated minutes in.
-      simulation: { speed: 60, intervalMs: 100 },
+      // 10× time, a sample every simulated second: ten points of history per real second. The chart's
+      // window follows the pump's clock, so the occlusion (30 simulated seconds in) stays inside the
+      // 15-minute range for ~90 real seconds. At 60× it left the window after ~20 s, which a loaded CI
+      // machine reached before the assertions (a marker count of 0, seen once in CI).
+      simulation: { speed: 10, intervalMs: 100 },
       pumps: [
         {
           pumpId: PUMP,
@@ -67,7 +69,7 @@ describe('pump detail charts in a real browser', () => {
           scenario: 'occlusion',
           rate_mL_h: 250,
           vtbi_mL: 1000,
-          onsetMs: 360_000,
+          onsetMs: 30_000,
         },
         { pumpId: 'PUMP-D-OK', driver: 'simulated', scenario: 'normal', rate_mL_h: 80 },
       ],
