@@ -8,7 +8,7 @@ import {
   type EngineParams,
   resolveParams,
 } from '../src/alerts/engine/params.js';
-import { PumpEngineState } from '../src/alerts/engine/pump-state.js';
+import { NumberSlab, PumpEngineState } from '../src/alerts/engine/pump-state.js';
 import { PRIORITY_OF, sampleRuleIds } from '../src/alerts/engine/rule-index.js';
 import type { PumpwatchError } from '../src/errors.js';
 import { sample } from './fixtures.js';
@@ -307,6 +307,41 @@ describe('event time', () => {
     const state = new PumpEngineState(defaultEngineParams);
     evaluateSample(state, sample({ ts: 10 }));
     expect(evaluateSample(state, sample({ ts: 5, alarms: ['air_in_line'] }))).toBe(false);
+  });
+});
+
+describe('pump state', () => {
+  it('keeps every running number in a slot of its own', () => {
+    const state = new PumpEngineState(defaultEngineParams);
+    const names = Object.entries(Object.getOwnPropertyDescriptors(PumpEngineState.prototype))
+      .filter(([, d]) => d.get && d.set)
+      .map(([name]) => name) as Array<keyof PumpEngineState>;
+    expect(names.length).toBeGreaterThan(20);
+    const writable = state as unknown as Record<string, number>;
+    names.forEach((name, i) => {
+      writable[name] = i + 0.5;
+    });
+    expect(names.map((name) => writable[name])).toEqual(names.map((_, i) => i + 0.5));
+  });
+
+  it('keeps each pump’s numbers when the shared slab grows', () => {
+    const slab = new NumberSlab(1);
+    const states = Array.from({ length: 5 }, (_, i) => {
+      const state = new PumpEngineState(defaultEngineParams, null, slab);
+      state.baseline = i + 0.25;
+      state.stoppedSince = -i;
+      return state;
+    });
+    expect(states.map((st) => [st.baseline, st.stoppedSince])).toEqual(states.map((_, i) => [i + 0.25, -i]));
+    expect(states[4]?.rdAnchorTs).toBeNaN();
+  });
+
+  it('starts with empty windows and baselines', () => {
+    const state = new PumpEngineState(defaultEngineParams);
+    expect(state.lastTs).toBe(Number.NEGATIVE_INFINITY);
+    expect(state.baseline).toBeNaN();
+    expect(state.rdAnchorTs).toBeNaN();
+    expect(state.s0).toBe(0);
   });
 });
 

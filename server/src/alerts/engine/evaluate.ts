@@ -79,5 +79,4 @@ function trackProgram(st: PumpEngineState, s: TelemetrySample): void {
     st.notInfusingVi = Number.NaN;
   }
   st.prevVi = s.vi_mL;
-  st.prevState = s.state;
 }

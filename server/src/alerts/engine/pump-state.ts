@@ -4,30 +4,83 @@ import { RULE_COUNT, type Verdict } from './rule-index.js';
 
 if (RULE_COUNT * 2 > 30) throw new Error('engine: verdicts no longer fit in a small integer');
 
-const DOUBLE_FIELDS = [
-  's0',
-  'st',
-  'sp',
-  'stt',
-  'stp',
-  'rdAnchorVi',
-  'ffAnchorVi',
-  'prevClockOffset',
-] as const;
+/** Running numbers per pump: one slot per accessor below. */
+const SLOTS = 27;
+/**
+ * The running numbers of many pumps in one Float64Array, each pump's slots side by side: one contiguous
+ * block per pump, with no object of its own to chase. Grows by doubling and keeps what it holds.
+ */
+export class NumberSlab {
+  numbers: Float64Array;
+  private used = 0;
+
+  constructor(pumps = 1) {
+    this.numbers = new Float64Array(Math.max(1, pumps) * SLOTS);
+  }
+
+  /** Reserves one pump's slots (zeroed); returns the index of the first. */
+  reserve(): number {
+    if (this.used + SLOTS > this.numbers.length) {
+      const grown = new Float64Array(this.numbers.length * 2);
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    const base = this.used;
+    this.used += SLOTS;
+    return base;
+  }
+}
 
 /**
  * Everything the engine remembers about one pump: the verdict of every rule and the running windows,
- * trends and baselines the rules keep. Fixed shape, numbers only, so evaluating a sample allocates
- * nothing. Owned by the engine and updated in place (the shell never shares it), which for the callers is
- * the same as the pure (state, sample) → state the design asks for, without the garbage.
+ * trends and baselines the rules keep. Owned by the engine and updated in place (the shell never shares
+ * it), which for the callers is the same as the pure (state, sample) → state the design asks for, without
+ * the garbage.
+ *
+ * The running numbers live in a NumberSlab the engine shares between its pumps, behind accessors the
+ * compiler inlines. As plain fields each double sat in a heap box of its own: ~27 boxes per pump, a
+ * pointer chase and often a cache miss each across 10,000 pumps, and a box allocated whenever V8
+ * generalised a field. A Float64Array per pump still cost two objects to reach it; the shared slab
+ * measured fastest (npm run bench:engine, docs/benchmarks.md).
  */
 export class PumpEngineState {
   /**
    * Current verdict of every sample rule, two bits each in rule-index order, in one small integer: kept
-   * inside the object rather than in a typed array whose separate backing store cost a cache miss per
-   * sample across 10,000 pumps (npm run bench:engine).
+   * inside the object rather than in the array (a small integer needs no box).
    */
   verdictBits = 0;
+  /** The covered pump alarm flags of the sample being evaluated (flags.ts FLAG), set once per sample. */
+  flagBits = 0;
+  /** Set after a restart or a parameter change: the next sample reconciles even if no verdict changed. */
+  forceReconcile = true;
+  private readonly base: number;
+
+  constructor(
+    public params: EngineParams,
+    public order: StoredOrder | null = null,
+    private readonly slab: NumberSlab = new NumberSlab(),
+  ) {
+    this.base = slab.reserve();
+    // Every slot starts at 0; these start empty (NaN) or at an extreme a first value replaces.
+    this.lastTs = Number.NEGATIVE_INFINITY;
+    this.prevTs = Number.NaN;
+    this.prevVi = Number.NaN;
+    this.lastRate = Number.NaN;
+    this.rateSince = Number.NaN;
+    this.pressureFloor = Number.POSITIVE_INFINITY;
+    this.originTs = Number.NaN;
+    this.ewLastTs = Number.NaN;
+    this.resistance = Number.NaN;
+    this.resistanceLastTs = Number.NaN;
+    this.stableSince = Number.NaN;
+    this.baselineMin = Number.POSITIVE_INFINITY;
+    this.baseline = Number.NaN;
+    this.aboveSince = Number.NaN;
+    this.rdAnchorTs = Number.NaN;
+    this.ffAnchorTs = Number.NaN;
+    this.notInfusingVi = Number.NaN;
+    this.stoppedSince = Number.NaN;
+  }
 
   verdict(rule: number): Verdict {
     return ((this.verdictBits >>> (rule * 2)) & 3) as Verdict;
@@ -40,64 +93,181 @@ export class PumpEngineState {
     this.verdictBits = (this.verdictBits & ~(3 << shift)) | (verdict << shift);
     return true;
   }
-  /** The covered pump alarm flags of the sample being evaluated (flags.ts FLAG), set once per sample. */
-  flagBits = 0;
   /** Newest event time evaluated; older samples are not evaluated. */
-  lastTs = Number.NEGATIVE_INFINITY;
-  /** Set after a restart or a parameter change: the next sample reconciles even if no verdict changed. */
-  forceReconcile = true;
+  get lastTs(): number {
+    return this.slab.numbers[this.base] as number;
+  }
+  set lastTs(v: number) {
+    this.slab.numbers[this.base] = v;
+  }
 
   // Program tracking.
-  prevTs = Number.NaN;
+  get prevTs(): number {
+    return this.slab.numbers[this.base + 1] as number;
+  }
+  set prevTs(v: number) {
+    this.slab.numbers[this.base + 1] = v;
+  }
   /** Pump clock minus hub clock at the last sample that carried both. */
-  prevClockOffset = 0;
-  prevVi = Number.NaN;
-  prevState = '';
-  lastRate = Number.NaN;
-  rateSince = Number.NaN;
+  get prevClockOffset(): number {
+    return this.slab.numbers[this.base + 2] as number;
+  }
+  set prevClockOffset(v: number) {
+    this.slab.numbers[this.base + 2] = v;
+  }
+  get prevVi(): number {
+    return this.slab.numbers[this.base + 3] as number;
+  }
+  set prevVi(v: number) {
+    this.slab.numbers[this.base + 3] = v;
+  }
+  get lastRate(): number {
+    return this.slab.numbers[this.base + 4] as number;
+  }
+  set lastRate(v: number) {
+    this.slab.numbers[this.base + 4] = v;
+  }
+  get rateSince(): number {
+    return this.slab.numbers[this.base + 5] as number;
+  }
+  set rateSince(v: number) {
+    this.slab.numbers[this.base + 5] = v;
+  }
 
   // occlusion_developing: lowest pressure since the rate last changed, and an exponentially weighted
   // regression of pressure on time (minutes since originTs).
-  pressureFloor = Number.POSITIVE_INFINITY;
-  originTs = Number.NaN;
-  ewLastTs = Number.NaN;
-  s0 = 0;
-  st = 0;
-  sp = 0;
-  stt = 0;
-  stp = 0;
+  get pressureFloor(): number {
+    return this.slab.numbers[this.base + 6] as number;
+  }
+  set pressureFloor(v: number) {
+    this.slab.numbers[this.base + 6] = v;
+  }
+  get originTs(): number {
+    return this.slab.numbers[this.base + 7] as number;
+  }
+  set originTs(v: number) {
+    this.slab.numbers[this.base + 7] = v;
+  }
+  get ewLastTs(): number {
+    return this.slab.numbers[this.base + 8] as number;
+  }
+  set ewLastTs(v: number) {
+    this.slab.numbers[this.base + 8] = v;
+  }
+  get s0(): number {
+    return this.slab.numbers[this.base + 9] as number;
+  }
+  set s0(v: number) {
+    this.slab.numbers[this.base + 9] = v;
+  }
+  get st(): number {
+    return this.slab.numbers[this.base + 10] as number;
+  }
+  set st(v: number) {
+    this.slab.numbers[this.base + 10] = v;
+  }
+  get sp(): number {
+    return this.slab.numbers[this.base + 11] as number;
+  }
+  set sp(v: number) {
+    this.slab.numbers[this.base + 11] = v;
+  }
+  get stt(): number {
+    return this.slab.numbers[this.base + 12] as number;
+  }
+  set stt(v: number) {
+    this.slab.numbers[this.base + 12] = v;
+  }
+  get stp(): number {
+    return this.slab.numbers[this.base + 13] as number;
+  }
+  set stp(v: number) {
+    this.slab.numbers[this.base + 13] = v;
+  }
 
   // infiltration_suspected.
-  resistance = Number.NaN;
-  resistanceLastTs = Number.NaN;
-  stableSince = Number.NaN;
-  baselineMin = Number.POSITIVE_INFINITY;
-  baselineN = 0;
-  baseline = Number.NaN;
-  aboveSince = Number.NaN;
+  get resistance(): number {
+    return this.slab.numbers[this.base + 14] as number;
+  }
+  set resistance(v: number) {
+    this.slab.numbers[this.base + 14] = v;
+  }
+  get resistanceLastTs(): number {
+    return this.slab.numbers[this.base + 15] as number;
+  }
+  set resistanceLastTs(v: number) {
+    this.slab.numbers[this.base + 15] = v;
+  }
+  get stableSince(): number {
+    return this.slab.numbers[this.base + 16] as number;
+  }
+  set stableSince(v: number) {
+    this.slab.numbers[this.base + 16] = v;
+  }
+  get baselineMin(): number {
+    return this.slab.numbers[this.base + 17] as number;
+  }
+  set baselineMin(v: number) {
+    this.slab.numbers[this.base + 17] = v;
+  }
+  get baselineN(): number {
+    return this.slab.numbers[this.base + 18] as number;
+  }
+  set baselineN(v: number) {
+    this.slab.numbers[this.base + 18] = v;
+  }
+  get baseline(): number {
+    return this.slab.numbers[this.base + 19] as number;
+  }
+  set baseline(v: number) {
+    this.slab.numbers[this.base + 19] = v;
+  }
+  get aboveSince(): number {
+    return this.slab.numbers[this.base + 20] as number;
+  }
+  set aboveSince(v: number) {
+    this.slab.numbers[this.base + 20] = v;
+  }
 
   // rate_deviation: tumbling window anchored at a sample.
-  rdAnchorTs = Number.NaN;
-  rdAnchorVi = 0;
+  get rdAnchorTs(): number {
+    return this.slab.numbers[this.base + 21] as number;
+  }
+  set rdAnchorTs(v: number) {
+    this.slab.numbers[this.base + 21] = v;
+  }
+  get rdAnchorVi(): number {
+    return this.slab.numbers[this.base + 22] as number;
+  }
+  set rdAnchorVi(v: number) {
+    this.slab.numbers[this.base + 22] = v;
+  }
 
   // free_flow.
-  ffAnchorTs = Number.NaN;
-  ffAnchorVi = 0;
-  notInfusingVi = Number.NaN;
+  get ffAnchorTs(): number {
+    return this.slab.numbers[this.base + 23] as number;
+  }
+  set ffAnchorTs(v: number) {
+    this.slab.numbers[this.base + 23] = v;
+  }
+  get ffAnchorVi(): number {
+    return this.slab.numbers[this.base + 24] as number;
+  }
+  set ffAnchorVi(v: number) {
+    this.slab.numbers[this.base + 24] = v;
+  }
+  get notInfusingVi(): number {
+    return this.slab.numbers[this.base + 25] as number;
+  }
+  set notInfusingVi(v: number) {
+    this.slab.numbers[this.base + 25] = v;
+  }
 
   // unexpected_stop.
-  stoppedSince = Number.NaN;
-
-  constructor(
-    public params: EngineParams,
-    public order: StoredOrder | null = null,
-  ) {
-    // Fields that start at 0 but hold fractions later are written once with a fraction, so V8 gives them
-    // a double representation from the start. Otherwise each of 10,000 pumps changes its hidden class on
-    // its first fractional write, and those migrations allocated ~30 B per sample (npm run bench:engine).
-    for (const field of DOUBLE_FIELDS) {
-      this[field] = 0.5;
-      this[field] = 0;
-    }
+  get stoppedSince(): number {
+    return this.slab.numbers[this.base + 26] as number;
+  }
+  set stoppedSince(v: number) {
+    this.slab.numbers[this.base + 26] = v;
   }
 }

@@ -2,9 +2,12 @@ import type { TelemetrySample } from '@pumpwatch/protocol';
 import type { EngineParams } from '../params.js';
 import type { PumpEngineState } from '../pump-state.js';
 import { HIGH, MEDIUM, NONE, R, type Verdict } from '../rule-index.js';
+import { DecayMemo } from './decay.js';
 import { FLAG } from './flags.js';
 
 const MINUTE = 60_000;
+const trendDecay = new DecayMemo();
+const resistanceDecay = new DecayMemo();
 
 export function occlusionLimit(s: TelemetrySample, p: EngineParams): number {
   return s.occlusionLimit_mmHg ?? p.occlusion.defaultLimit_mmHg;
@@ -36,7 +39,7 @@ export function updatePressureTrend(st: PumpEngineState, s: TelemetrySample, p: 
     st.originTs = s.ts;
     st.ewLastTs = s.ts;
   }
-  const decay = Math.exp(-(s.ts - st.ewLastTs) / p.occlusion.developingWindowMs);
+  const decay = trendDecay.of(s.ts - st.ewLastTs, p.occlusion.developingWindowMs);
   st.ewLastTs = s.ts;
   let t = (s.ts - st.originTs) / MINUTE;
   if (t > 1000) {
@@ -124,7 +127,7 @@ export function infiltrationSuspected(st: PumpEngineState, s: TelemetrySample, p
   if (Number.isNaN(st.resistance)) {
     st.resistance = sampleResistance;
   } else {
-    const alpha = 1 - Math.exp(-(s.ts - st.resistanceLastTs) / q.smoothingMs);
+    const alpha = 1 - resistanceDecay.of(s.ts - st.resistanceLastTs, q.smoothingMs);
     st.resistance += alpha * (sampleResistance - st.resistance);
   }
   st.resistanceLastTs = s.ts;
@@ -151,17 +154,25 @@ export function infiltrationSuspected(st: PumpEngineState, s: TelemetrySample, p
     st.aboveSince = Number.NaN;
     return NONE;
   }
-  // An occlusion makes pressure climb at about rate / line compliance (the pump keeps pushing into a
-  // closed line); tissue resistance rises far slower at that rate. A climb that fast is left to the
+  // Tissue resistance rises far slower than an occlusion climbs: a climb that fast is left to the
   // occlusion rules.
-  const occlusionSlope_mmHg_min = s.rate_mL_h / p.occlusion.lineCompliance_mL_per_mmHg / 60;
-  const stillClimbing = pressureSlope(st) >= q.occlusionSlopeFraction * occlusionSlope_mmHg_min;
-  if (ratio >= q.factor && rise_mmHg >= q.minRise_mmHg && belowLimit && !stillClimbing) {
+  if (ratio >= q.factor && rise_mmHg >= q.minRise_mmHg && belowLimit && !climbingLikeOcclusion(st, s, p)) {
     if (Number.isNaN(st.aboveSince)) st.aboveSince = s.ts;
     return s.ts - st.aboveSince >= q.sustainMs ? MEDIUM : NONE;
   }
   st.aboveSince = Number.NaN;
   return NONE;
+}
+
+/**
+ * Pressure climbing at the pace of an occlusion: about rate / line compliance, since the pump keeps
+ * pushing into a closed line. Takes and returns no fractional number: when the compiler does not inline
+ * it, a double crossing the call is boxed on the heap, which was the engine's one steady-state
+ * allocation per sample (npm run bench:engine).
+ */
+function climbingLikeOcclusion(st: PumpEngineState, s: TelemetrySample, p: EngineParams): boolean {
+  const occlusionSlope_mmHg_min = s.rate_mL_h / p.occlusion.lineCompliance_mL_per_mmHg / 60;
+  return pressureSlope(st) >= p.infiltration.occlusionSlopeFraction * occlusionSlope_mmHg_min;
 }
 
 /** A new program (volume infused went back down) starts a new infusion: learn a new baseline. */
