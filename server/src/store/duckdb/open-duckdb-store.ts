@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { PumpwatchError } from '../../errors.js';
 import type { Store } from '../ports.js';
+import { openAlertDatabase } from './alert-database.js';
 import { DuckDbAlertStore } from './alert-store.js';
 import { DuckDbOrderStore } from './order-store.js';
 import { DuckDbSampleSpool } from './sample-spool.js';
@@ -60,13 +61,20 @@ export async function openDuckDbStore({
   }
   const maxId = await setup.runAndReadAll('SELECT coalesce(max(ingest_id), 0) AS id FROM samples');
   const nextId = Number(maxId.getRowObjectsJS()[0]?.id ?? 0) + 1;
+  let alertDb: Awaited<ReturnType<typeof openAlertDatabase>>;
+  try {
+    alertDb = await openAlertDatabase(dataDir, setup);
+  } catch (error) {
+    setup.closeSync();
+    instance.closeSync();
+    throw error;
+  }
   setup.closeSync();
 
   const sampleWriter = await instance.connect();
   const mover = await instance.connect();
   const pruner = await instance.connect();
   const spoolConnection = await instance.connect();
-  const alertWriter = await instance.connect();
   const reader = await instance.connect();
   const appender = await sampleWriter.createAppender('samples', 'main', STAGING);
   let spool: DuckDbSampleSpool | undefined;
@@ -80,7 +88,7 @@ export async function openDuckDbStore({
     forwardedUpTo: () => (spool as DuckDbSampleSpool).forwardedUpTo(),
   });
   spool = new DuckDbSampleSpool(samples, spoolConnection);
-  const alerts = new DuckDbAlertStore(alertWriter, reader);
+  const alerts = new DuckDbAlertStore(alertDb.writer, alertDb.reader);
   // Orders get their own connection: a write there must never land inside an alert transaction.
   const orderConnection = await instance.connect();
   const orders = new DuckDbOrderStore(orderConnection);
@@ -118,6 +126,7 @@ export async function openDuckDbStore({
       }
       try {
         await reader.run('SELECT 1');
+        await alertDb.reader.run('SELECT 1');
         return { ok: true, ...figures };
       } catch (error) {
         return { ok: false, code: 'STORE_UNAVAILABLE', detail: String(error), ...figures };
@@ -133,13 +142,13 @@ export async function openDuckDbStore({
         mover,
         pruner,
         spoolConnection,
-        alertWriter,
         orderConnection,
         securityConnection,
         reader,
       ];
       for (const connection of connections) connection.closeSync();
       instance.closeSync();
+      alertDb.close();
     },
   };
 }

@@ -3,7 +3,8 @@
  * from its write-ahead log after a crash ("GetDefaultDatabase with no default database set"), found by
  * test/alert-restart.test.ts. Event ids come from `nextval` in the INSERT itself.
  *
- * Embedded store schema (DuckDB; docs/decisions/0002-embedded-store-duckdb.md). Columns carry units like
+ * Embedded store schema (DuckDB; docs/decisions/0002-embedded-store-duckdb.md); alerts have a file of
+ * their own (alert-database.ts). Columns carry units like
  * the protocol's field names. Samples keep the pump clock (`ts`) and the server clock (`received_at`).
  */
 const SAMPLE_COLUMN_TYPES = `
@@ -29,23 +30,6 @@ export const STAGING = 'pw_staging';
 export const schemaStatements = [
   // `ingest_id` increases in commit order, so forwarders (InfluxDB) can read this table as their spool.
   `CREATE TABLE IF NOT EXISTS samples (${SAMPLE_COLUMN_TYPES}, ingest_id BIGINT)`,
-  `CREATE TABLE IF NOT EXISTS alerts (
-     id VARCHAR PRIMARY KEY,
-     pump_id VARCHAR NOT NULL,
-     status VARCHAR NOT NULL,
-     raised_at BIGINT NOT NULL,
-     alert_json VARCHAR NOT NULL
-   )`,
-  `CREATE SEQUENCE IF NOT EXISTS alert_event_seq`,
-  `CREATE TABLE IF NOT EXISTS alert_events (
-     event_id BIGINT PRIMARY KEY,
-     alert_id VARCHAR NOT NULL,
-     type VARCHAR NOT NULL,
-     event_at BIGINT NOT NULL,
-     actor VARCHAR NOT NULL,
-     alert_json VARCHAR NOT NULL,
-     details_json VARCHAR
-   )`,
   `CREATE TABLE IF NOT EXISTS orders (
      pump_id VARCHAR PRIMARY KEY,
      order_json VARCHAR NOT NULL

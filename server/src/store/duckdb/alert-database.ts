@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { PumpwatchError } from '../../errors.js';
+
+/**
+ * Alert state and its event log live in a database file of their own, `alerts.duckdb` next to
+ * `pumpwatch.duckdb`. DuckDB serialises commits and checkpoints per database: sharing the samples' file,
+ * an alert's commit waited behind the sample moves and, at every automatic checkpoint, for up to a
+ * second — the tail of publish → alert-frame latency (docs/benchmarks.md). Alerts are few and small, so
+ * their own file commits in milliseconds whatever the telemetry rate.
+ */
+export const alertSchemaStatements = [
+  `CREATE TABLE IF NOT EXISTS alerts (
+     id VARCHAR PRIMARY KEY,
+     pump_id VARCHAR NOT NULL,
+     status VARCHAR NOT NULL,
+     raised_at BIGINT NOT NULL,
+     alert_json VARCHAR NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS alert_events (
+     event_id BIGINT PRIMARY KEY,
+     alert_id VARCHAR NOT NULL,
+     type VARCHAR NOT NULL,
+     event_at BIGINT NOT NULL,
+     actor VARCHAR NOT NULL,
+     alert_json VARCHAR NOT NULL,
+     details_json VARCHAR
+   )`,
+];
+
+export interface AlertDatabase {
+  writer: DuckDBConnection;
+  reader: DuckDBConnection;
+  close(): void;
+}
+
+/**
+ * Opens (creating if needed) the alert database. `legacy` is the main database's connection: a store
+ * made before alerts had their own file keeps them in `pumpwatch.duckdb`, and they move here once.
+ */
+export async function openAlertDatabase(dataDir: string, legacy: DuckDBConnection): Promise<AlertDatabase> {
+  const path = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'alerts.duckdb');
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, { threads: '1', memory_limit: '256MB' });
+  } catch (error) {
+    throw new PumpwatchError('STORE_OPEN_FAILED', `cannot open the alert store at ${path}: ${String(error)}`);
+  }
+  const setup = await instance.connect();
+  try {
+    for (const statement of alertSchemaStatements) await setup.run(statement);
+    const nextEventId = await moveLegacyAlerts(legacy, setup);
+    // A sequence created with its start is the only statement that depends on the data (no ALTER: see
+    // schema.ts on DuckDB's write-ahead log).
+    await setup.run(`CREATE SEQUENCE IF NOT EXISTS alert_event_seq START ${nextEventId}`);
+  } finally {
+    setup.closeSync();
+  }
+  const writer = await instance.connect();
+  const reader = await instance.connect();
+  return {
+    writer,
+    reader,
+    close() {
+      writer.closeSync();
+      reader.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/**
+ * Copies alerts and events out of the main database, then drops them there; returns the next event id
+ * (1 when there is nothing to move). Safe to repeat after a crash at any point: the copy replaces
+ * whatever an interrupted run left, and the old tables go only once the copy is committed.
+ */
+async function moveLegacyAlerts(legacy: DuckDBConnection, target: DuckDBConnection): Promise<number> {
+  const tables = await legacy.runAndReadAll(
+    `SELECT table_name FROM duckdb_tables()
+      WHERE database_name = current_database() AND table_name IN ('alerts', 'alert_events')`,
+  );
+  if (tables.currentRowCount < 2) return 1;
+  const alerts = (await legacy.runAndReadAll('SELECT * FROM alerts')).getRowObjectsJS();
+  const events = (
+    await legacy.runAndReadAll('SELECT * FROM alert_events ORDER BY event_id')
+  ).getRowObjectsJS();
+  await target.run('BEGIN TRANSACTION');
+  await target.run('DELETE FROM alert_events');
+  await target.run('DELETE FROM alerts');
+  for (const row of alerts) {
+    await target.run('INSERT INTO alerts VALUES ($id, $pump, $status, $raised, $json)', {
+      id: String(row.id),
+      pump: String(row.pump_id),
+      status: String(row.status),
+      raised: BigInt(row.raised_at as bigint),
+      json: String(row.alert_json),
+    });
+  }
+  let lastEventId = 0;
+  for (const row of events) {
+    lastEventId = Number(row.event_id);
+    await target.run(
+      'INSERT INTO alert_events VALUES ($event, $alert, $type, $at, $actor, $json, $details)',
+      {
+        event: BigInt(row.event_id as bigint),
+        alert: String(row.alert_id),
+        type: String(row.type),
+        at: BigInt(row.event_at as bigint),
+        actor: String(row.actor),
+        json: String(row.alert_json),
+        details: row.details_json === null ? null : String(row.details_json),
+      },
+    );
+  }
+  await target.run('COMMIT');
+  await target.run('CHECKPOINT');
+  // Only once the copy is on disk: a crash before this line leaves the old tables to copy again.
+  for (const statement of [
+    'DROP TABLE alert_events',
+    'DROP TABLE alerts',
+    'DROP SEQUENCE IF EXISTS alert_event_seq',
+    'CHECKPOINT',
+  ])
+    await legacy.run(statement);
+  return lastEventId + 1;
+}
