@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertRow, launchChromium, screenshotPath, waitForLive } from './support/browser.js';
 import { startTestGateway } from './support/gateway-harness.js';
 import { startTestServer } from './support/server-harness.js';
+import { waitFor } from './support/wait.js';
 
 /**
  * The pump detail view in Debian's Chromium: uPlot charts of rate, volume and pressure drawn from the
@@ -55,13 +56,16 @@ describe('pump detail charts in a real browser', () => {
       body: JSON.stringify({ drug: 'Vancomycin 1 g in 250 mL', rate_mL_h: 250, vtbi_mL: 1000 }),
     });
     expect(order.status).toBe(200);
+    // The browser starts first: the pump's clock runs from the gateway's start, and Chromium's launch
+    // (seconds on a loaded machine) should not eat into the time the occlusion stays in view.
+    browser = await launchChromium();
     gateway = await startTestGateway(server.mqttUrl, {
       hubId: 'hub-detail',
-      // 10× time, a sample every simulated second: ten points of history per real second. The chart's
-      // window follows the pump's clock, so the occlusion (30 simulated seconds in) stays inside the
-      // 15-minute range for ~90 real seconds. At 60× it left the window after ~20 s, which a loaded CI
-      // machine reached before the assertions (a marker count of 0, seen once in CI).
-      simulation: { speed: 10, intervalMs: 100 },
+      // 30× time, a sample every 3 simulated seconds. The chart's 15-minute window follows the pump's
+      // clock, so the occlusion (30 simulated seconds in) stays in view for ~31 real seconds after the
+      // gateway starts: at 60× with a later onset it left after ~21 s, which a loaded CI machine reached
+      // (0 markers). Slower still, the history was too short to draw the limit line's pixels (10×: 15).
+      simulation: { speed: 30, intervalMs: 100 },
       pumps: [
         {
           pumpId: PUMP,
@@ -74,7 +78,6 @@ describe('pump detail charts in a real browser', () => {
         { pumpId: 'PUMP-D-OK', driver: 'simulated', scenario: 'normal', rate_mL_h: 80 },
       ],
     });
-    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -83,6 +86,16 @@ describe('pump detail charts in a real browser', () => {
   });
 
   it('opens from the grid by keyboard and draws rate, volume and pressure with the alert marker', async () => {
+    // Three simulated minutes of history (a fifth of the window) before the detail opens, so its lines
+    // are long enough for the pixel counts below (live frames add only one sample a second).
+    await waitFor(
+      async () => {
+        const response = await fetch(`${server.httpUrl}/api/pumps/${PUMP}/samples`);
+        const body = (await response.json()) as { samples: unknown[] };
+        return body.samples.length >= 60;
+      },
+      { timeoutMs: 15_000, what: '60 stored samples of the pump' },
+    );
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${server.httpUrl}/`);
     await waitForLive(page);
@@ -91,8 +104,9 @@ describe('pump detail charts in a real browser', () => {
     const card = page.locator(`[data-testid="pump-card"][data-pump-id="${PUMP}"]`);
     expect(await card.locator('.drug').textContent()).toBe('Vancomycin 1 g in 250 mL');
     expect(await card.locator('.order-text').textContent()).toBe('Ordered 250 mL/h, 1000 mL');
-    await card.getByRole('link').focus();
-    await page.keyboard.press('Enter');
+    // Focus and Enter in one action: live pump frames redraw the card, and a link replaced between a
+    // separate focus() and the key press takes the focus with it.
+    await card.getByRole('link').press('Enter');
     await page.waitForURL(`**/#/pumps/${PUMP}`);
     await page.getByTestId('pump-detail').waitFor();
     // Focus moves to the detail heading, so a screen reader announces where the nurse is.
@@ -101,6 +115,13 @@ describe('pump detail charts in a real browser', () => {
 
     await page.locator('[data-testid="chart-status"][data-state="ready"]').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('chart-status').getAttribute('data-source')).toBe('samples');
+    // The occlusion is marked on every chart and listed in words below them (checked first: it leaves
+    // the 15-minute window as the pump's clock runs on).
+    expect(await chartAttr(page, 'pressure', 'data-markers')).toBeGreaterThanOrEqual(1);
+    const marker = page.locator('[data-testid="alert-marker"][data-priority="high"]', {
+      hasText: 'Downstream occlusion',
+    });
+    await marker.waitFor();
     for (const chart of ['rate', 'volume', 'pressure']) {
       expect(await chartAttr(page, chart, 'data-points')).toBeGreaterThan(10);
       expect(await page.locator(`[data-testid="pump-chart"][data-chart="${chart}"] canvas`).count()).toBe(1);
@@ -108,12 +129,6 @@ describe('pump detail charts in a real browser', () => {
     // The pressure series (#ffb45c) and the occlusion limit line (#ff5a52) are on the canvas.
     expect(await pixelsOfColour(page, 'pressure', [0xff, 0xb4, 0x5c])).toBeGreaterThan(20);
     expect(await pixelsOfColour(page, 'pressure', [0xff, 0x5a, 0x52])).toBeGreaterThan(20);
-    // The occlusion is marked on every chart and listed in words below them.
-    expect(await chartAttr(page, 'pressure', 'data-markers')).toBeGreaterThanOrEqual(1);
-    const marker = page.locator('[data-testid="alert-marker"][data-priority="high"]', {
-      hasText: 'Downstream occlusion',
-    });
-    await marker.waitFor();
 
     // Live: new samples from the pump frames extend the chart without a reload.
     const before = await chartAttr(page, 'volume', 'data-samples');
