@@ -89,7 +89,7 @@ describe('load generator against a real server (embedded aedes)', () => {
       });
       expect(server.stats.accepted).toBe(final.acked);
       expect(server.stats.duplicates).toBe(0);
-      // The dashboard hears of each: a transition is announced once it is persisted, so wait for the frames.
+      // The dashboard hears of each: wait for the frames.
       for (const rule of ['order_mismatch', 'pump_offline', 'hub_offline']) {
         await recorder.waitForFrame(
           (frame): frame is AlertFrame => isAlertFrame(frame) && frame.alert.rule === rule,

@@ -5,6 +5,15 @@ import type { IngestStats } from './ingest/ingest-stats.js';
 import type { PumpRecord, PumpRegistry } from './pumps/pump-registry.js';
 import type { SampleStore } from './store/ports.js';
 
+/** How often due pump frames are sent (each pump at most once per `pumpFrameIntervalMs`). */
+const PUMP_FRAME_FLUSH_MS = 50;
+/**
+ * Most event-loop time one flush spends on pump frames; pumps left over go out at the next flush. Without
+ * it the pumps fell into step: all 10,000 sent in one block of ~100 ms every second, and an alert frame
+ * arriving behind that block waited it out (npm run bench: a p99 spike every second).
+ */
+const PUMP_FRAME_BUDGET_MS = 8;
+
 export interface PumpMonitorDeps {
   registry: PumpRegistry;
   alerts: AlertService;
@@ -60,7 +69,9 @@ export class PumpMonitor {
 
   start(livenessIntervalMs = 1000): void {
     this.timers.push(setInterval(() => this.checkLiveness(), livenessIntervalMs));
-    this.timers.push(setInterval(() => this.flushPumpFrames(), Math.min(250, this.deps.pumpFrameIntervalMs)));
+    this.timers.push(
+      setInterval(() => this.flushPumpFrames(), Math.min(PUMP_FRAME_FLUSH_MS, this.deps.pumpFrameIntervalMs)),
+    );
     for (const timer of this.timers) timer.unref();
   }
 
@@ -190,7 +201,10 @@ export class PumpMonitor {
   private flushPumpFrames(): void {
     if (this.dirty.size === 0) return;
     const now = this.deps.now();
+    const deadline = performance.now() + PUMP_FRAME_BUDGET_MS;
+    // Set order is insertion order and a sent pump re-enters at the end, so leftovers go first next time.
     for (const pumpId of this.dirty) {
+      if (performance.now() > deadline) return;
       const last = this.lastPumpFrameAt.get(pumpId) ?? 0;
       if (now - last < this.deps.pumpFrameIntervalMs) continue;
       const record = this.deps.registry.pump(pumpId);

@@ -125,6 +125,8 @@ export async function startPumpwatchServer(
             }
           : async () => () => true,
     });
+    /** Alert transitions that could not be stored or notified: in /api/health. */
+    let alertErrors = 0;
     const alerts = new AlertService({
       store: store.alerts,
       params,
@@ -146,7 +148,10 @@ export async function startPumpwatchServer(
           'alert transition',
         );
       },
-      onError: (error) => logger.error({ err: error }, 'failed to persist an alert transition'),
+      onError: (error) => {
+        alertErrors += 1;
+        logger.error({ err: error }, 'failed to persist or notify an alert transition');
+      },
     });
     const monitor = new PumpMonitor({
       registry,
@@ -219,6 +224,7 @@ export async function startPumpwatchServer(
         metrics: () => ({
           ingest: { ...stats.snapshot(), handlerErrors: ingest.handlerErrors },
           websocketClients: wsHub.clientCount,
+          alertErrors,
           auth: { mode: security.mode, websocketRejected: wsHub.rejectedCount },
           ...(security.brokerAuth ? { mqttAuth: { ...security.brokerAuth.stats } } : {}),
         }),

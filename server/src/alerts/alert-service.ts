@@ -22,15 +22,15 @@ export interface AlertServiceDeps {
   tiers: OnCallTier[];
   notifiers: Notifier[];
   now: () => number;
-  /** Called after each transition is persisted; the WebSocket hub listens here. */
+  /** Called for each transition as it happens, before it is persisted; the WebSocket hub listens here. */
   onTransition: (transition: AlertTransition) => void;
   onError: (error: unknown) => void;
 }
 
 /**
  * The shell around the pure engine and lifecycle: keeps open alerts and per-pump engine state in memory,
- * persists every transition with its event before announcing it, runs escalation on the server clock,
- * and hands notifications to the notifiers.
+ * announces every transition, persists it with its event, runs escalation on the server clock, and
+ * hands notifications to the notifiers.
  */
 export class AlertService {
   private readonly core: EngineCore;
@@ -118,21 +118,33 @@ export class AlertService {
     for (const transition of transitions) this.apply(transition).catch(this.deps.onError);
   }
 
-  /** Updates memory at once (so the next sample sees it), then persists, then announces and notifies. */
+  /**
+   * Updates memory at once (so the next sample sees it), announces, then persists, then notifies.
+   *
+   * Announced before the commit, not after: a commit waits for the disk (an fsync, ~10 ms here, and up
+   * to seconds behind a checkpoint or a failing disk), and an alert held back by the disk, or never
+   * shown because its save failed, is a missed alert. Persisting first bought nothing in return: a
+   * server killed before the commit loses the alert either way, and announced first the nurse has at
+   * least seen it. The notifiers are told even when the save fails, for the same reason; callers that
+   * wait (an acknowledgement over HTTP) still get the store's error.
+   */
   private async apply(transition: AlertTransition): Promise<void> {
     const { alert } = transition;
     this.core.apply(alert);
-    await this.deps.store.save(alert, {
-      alertId: alert.id,
-      type: transition.type,
-      at: transition.at,
-      actor: transition.actor,
-      alert,
-      ...(transition.details ? { details: transition.details } : {}),
-    });
     this.deps.onTransition(transition);
     const reason = notificationReason(transition);
-    if (reason) void this.notify(alert, reason);
+    try {
+      await this.deps.store.save(alert, {
+        alertId: alert.id,
+        type: transition.type,
+        at: transition.at,
+        actor: transition.actor,
+        alert,
+        ...(transition.details ? { details: transition.details } : {}),
+      });
+    } finally {
+      if (reason) void this.notify(alert, reason);
+    }
   }
 
   /** Tells the alert's current on-call tier; every delivery is recorded as a `notified` event. */
