@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Alert } from '@pumpwatch/protocol';
 import { describe, expect, it } from 'vitest';
+import { alertSchemaStatements } from '../../src/store/duckdb/alert-database.js';
 import { openDuckDbStore } from '../../src/store/duckdb/open-duckdb-store.js';
 
 const alert: Alert = {
@@ -105,5 +106,45 @@ describe('alert database', () => {
     ]);
     expect(await reopened.alerts.list('all', 10)).toEqual([acknowledged]);
     await reopened.close();
+  });
+
+  it('continues event ids after stored ones when a crash left the moved events without their sequence', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'pw-alertdb-')), 'data');
+    mkdirSync(dataDir, { recursive: true });
+    // What a kill after the move's commit and before the sequence was created leaves behind.
+    const partial = await DuckDBInstance.create(join(dataDir, 'alerts.duckdb'));
+    const connection = await partial.connect();
+    for (const statement of alertSchemaStatements) await connection.run(statement);
+    for (const [id, type] of [
+      [1, 'raised'],
+      [2, 'escalated'],
+    ] as const) {
+      await connection.run(
+        `INSERT INTO alert_events VALUES ($event, $id, $type, 1000, 'engine', $json, NULL)`,
+        {
+          event: BigInt(id),
+          id: alert.id,
+          type,
+          json: JSON.stringify(alert),
+        },
+      );
+    }
+    connection.closeSync();
+    partial.closeSync();
+
+    const store = await openDuckDbStore({ dataDir });
+    await store.alerts.save(alert, {
+      alertId: alert.id,
+      type: 'acknowledged',
+      at: 2_000,
+      actor: 'nurse',
+      alert,
+    });
+    expect((await store.alerts.events(alert.id)).map((event) => event.type)).toEqual([
+      'raised',
+      'escalated',
+      'acknowledged',
+    ]);
+    await store.close();
   });
 });

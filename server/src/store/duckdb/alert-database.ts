@@ -49,9 +49,12 @@ export async function openAlertDatabase(dataDir: string, legacy: DuckDBConnectio
   const setup = await instance.connect();
   try {
     for (const statement of alertSchemaStatements) await setup.run(statement);
-    const nextEventId = await moveLegacyAlerts(legacy, setup);
-    // A sequence created with its start is the only statement that depends on the data (no ALTER: see
-    // schema.ts on DuckDB's write-ahead log).
+    await moveLegacyAlerts(legacy, setup);
+    // Event ids continue past whatever is stored, moved or not, so no crash between the move and this
+    // line can make the sequence hand out an id already taken. Created with its start rather than
+    // altered afterwards (no ALTER: see schema.ts on DuckDB's write-ahead log).
+    const stored = await setup.runAndReadAll('SELECT coalesce(max(event_id), 0) AS id FROM alert_events');
+    const nextEventId = Number(stored.getRowObjectsJS()[0]?.id ?? 0) + 1;
     await setup.run(`CREATE SEQUENCE IF NOT EXISTS alert_event_seq START ${nextEventId}`);
   } finally {
     setup.closeSync();
@@ -70,16 +73,16 @@ export async function openAlertDatabase(dataDir: string, legacy: DuckDBConnectio
 }
 
 /**
- * Copies alerts and events out of the main database, then drops them there; returns the next event id
- * (1 when there is nothing to move). Safe to repeat after a crash at any point: the copy replaces
- * whatever an interrupted run left, and the old tables go only once the copy is committed.
+ * Copies alerts and events out of the main database, then drops them there. Safe to repeat after a crash
+ * at any point: the copy replaces whatever an interrupted run left, and the old tables go only once the
+ * copy is committed.
  */
-async function moveLegacyAlerts(legacy: DuckDBConnection, target: DuckDBConnection): Promise<number> {
+async function moveLegacyAlerts(legacy: DuckDBConnection, target: DuckDBConnection): Promise<void> {
   const tables = await legacy.runAndReadAll(
     `SELECT table_name FROM duckdb_tables()
       WHERE database_name = current_database() AND table_name IN ('alerts', 'alert_events')`,
   );
-  if (tables.currentRowCount < 2) return 1;
+  if (tables.currentRowCount < 2) return;
   const alerts = (await legacy.runAndReadAll('SELECT * FROM alerts')).getRowObjectsJS();
   const events = (
     await legacy.runAndReadAll('SELECT * FROM alert_events ORDER BY event_id')
@@ -96,9 +99,7 @@ async function moveLegacyAlerts(legacy: DuckDBConnection, target: DuckDBConnecti
       json: String(row.alert_json),
     });
   }
-  let lastEventId = 0;
   for (const row of events) {
-    lastEventId = Number(row.event_id);
     await target.run(
       'INSERT INTO alert_events VALUES ($event, $alert, $type, $at, $actor, $json, $details)',
       {
@@ -122,5 +123,4 @@ async function moveLegacyAlerts(legacy: DuckDBConnection, target: DuckDBConnecti
     'CHECKPOINT',
   ])
     await legacy.run(statement);
-  return lastEventId + 1;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { PumpwatchError } from '../../errors.js';
 import type { Store } from '../ports.js';
-import { openAlertDatabase } from './alert-database.js';
+import { type AlertDatabase, openAlertDatabase } from './alert-database.js';
 import { DuckDbAlertStore } from './alert-store.js';
 import { DuckDbOrderStore } from './order-store.js';
 import { DuckDbSampleSpool } from './sample-spool.js';
@@ -61,7 +61,7 @@ export async function openDuckDbStore({
   }
   const maxId = await setup.runAndReadAll('SELECT coalesce(max(ingest_id), 0) AS id FROM samples');
   const nextId = Number(maxId.getRowObjectsJS()[0]?.id ?? 0) + 1;
-  let alertDb: Awaited<ReturnType<typeof openAlertDatabase>>;
+  let alertDb: AlertDatabase;
   try {
     alertDb = await openAlertDatabase(dataDir, setup);
   } catch (error) {
