@@ -1,4 +1,4 @@
-import type { TelemetrySample } from '@pumpwatch/protocol';
+import type { Alert, TelemetrySample } from '@pumpwatch/protocol';
 
 /** A normal infusing sample; tests override what they exercise. */
 export function sample(overrides: Partial<TelemetrySample> = {}): TelemetrySample {
@@ -15,6 +15,29 @@ export function sample(overrides: Partial<TelemetrySample> = {}): TelemetrySampl
     battery_pct: 90,
     onBattery: false,
     alarms: [],
+    ...overrides,
+  };
+}
+
+/** An active high occlusion alert; tests override what they exercise. */
+export function alert(overrides: Partial<Alert> = {}): Alert {
+  return {
+    id: 'pump-1.occlusion_downstream.1',
+    hubId: 'hub-1',
+    pumpId: 'pump-1',
+    rule: 'occlusion_downstream',
+    priority: 'high',
+    status: 'active',
+    raisedAt: 1000,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    resolvedAt: null,
+    message: 'occlusion',
+    details: { pressure_mmHg: 310 },
+    latched: false,
+    snoozedUntil: null,
+    escalationLevel: 0,
+    escalatedAt: null,
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
-import { type Alert, sampleBucketSchema, type TelemetrySample } from '@pumpwatch/protocol';
+import { sampleBucketSchema, type TelemetrySample } from '@pumpwatch/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/ports.js';
-import { sample } from '../fixtures.js';
+import { alert, sample } from '../fixtures.js';
 
 export interface StoreFactory {
   /** Opens the store at `location`; opening the same location again must see what was stored. */
@@ -12,28 +12,6 @@ export interface StoreFactory {
    * contract then checks that every stored sample arrives there exactly once.
    */
   archived?(location: string): Promise<Record<string, number>>;
-}
-
-function alert(overrides: Partial<Alert> = {}): Alert {
-  return {
-    id: 'pump-1.occlusion_downstream.1',
-    hubId: 'hub-1',
-    pumpId: 'pump-1',
-    rule: 'occlusion_downstream',
-    priority: 'high',
-    status: 'active',
-    raisedAt: 1000,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    resolvedAt: null,
-    message: 'occlusion',
-    details: { pressure_mmHg: 310 },
-    latched: false,
-    snoozedUntil: null,
-    escalationLevel: 0,
-    escalatedAt: null,
-    ...overrides,
-  };
 }
 
 /** One suite every storage adapter must pass (STYLE.md: contract tests per port). */

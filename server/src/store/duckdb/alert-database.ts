@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { PumpwatchError } from '../../errors.js';
+import { GuardedConnection, type SqlConnection } from './guarded-connection.js';
 
 /**
  * Alert state and its event log live in a database file of their own, `alerts.duckdb` next to
@@ -29,16 +30,17 @@ export const alertSchemaStatements = [
 ];
 
 export interface AlertDatabase {
-  writer: DuckDBConnection;
-  reader: DuckDBConnection;
-  close(): void;
+  writer: SqlConnection;
+  reader: SqlConnection;
+  /** Waits for running statements, then closes (see GuardedConnection). */
+  close(): Promise<void>;
 }
 
 /**
  * Opens (creating if needed) the alert database. `legacy` is the main database's connection: a store
  * made before alerts had their own file keeps them in `pumpwatch.duckdb`, and they move here once.
  */
-export async function openAlertDatabase(dataDir: string, legacy: DuckDBConnection): Promise<AlertDatabase> {
+export async function openAlertDatabase(dataDir: string, legacy: SqlConnection): Promise<AlertDatabase> {
   const path = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'alerts.duckdb');
   let instance: DuckDBInstance;
   try {
@@ -59,14 +61,13 @@ export async function openAlertDatabase(dataDir: string, legacy: DuckDBConnectio
   } finally {
     setup.closeSync();
   }
-  const writer = await instance.connect();
-  const reader = await instance.connect();
+  const writer = new GuardedConnection(await instance.connect(), 'alert writer');
+  const reader = new GuardedConnection(await instance.connect(), 'alert reader');
   return {
     writer,
     reader,
-    close() {
-      writer.closeSync();
-      reader.closeSync();
+    async close() {
+      await Promise.all([writer.close(), reader.close()]);
       instance.closeSync();
     },
   };
@@ -77,7 +78,7 @@ export async function openAlertDatabase(dataDir: string, legacy: DuckDBConnectio
  * at any point: the copy replaces whatever an interrupted run left, and the old tables go only once the
  * copy is committed.
  */
-async function moveLegacyAlerts(legacy: DuckDBConnection, target: DuckDBConnection): Promise<void> {
+async function moveLegacyAlerts(legacy: SqlConnection, target: SqlConnection): Promise<void> {
   const tables = await legacy.runAndReadAll(
     `SELECT table_name FROM duckdb_tables()
       WHERE database_name = current_database() AND table_name IN ('alerts', 'alert_events')`,

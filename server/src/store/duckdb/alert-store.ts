@@ -1,7 +1,7 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Alert, AlertStatus } from '@pumpwatch/protocol';
 import type { AlertEventType } from '../../alerts/lifecycle.js';
 import type { AlertEvent, AlertStore } from '../ports.js';
+import type { SqlConnection } from './guarded-connection.js';
 
 /**
  * Current alert state (one row per alert, replaced on change) and the append-only event log, written
@@ -12,8 +12,8 @@ export class DuckDbAlertStore implements AlertStore {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly writer: DuckDBConnection,
-    private readonly reader: DuckDBConnection,
+    private readonly writer: SqlConnection,
+    private readonly reader: SqlConnection,
   ) {}
 
   save(alert: Alert, event: AlertEvent): Promise<void> {

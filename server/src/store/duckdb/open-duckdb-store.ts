@@ -5,6 +5,7 @@ import { PumpwatchError } from '../../errors.js';
 import type { Store } from '../ports.js';
 import { type AlertDatabase, openAlertDatabase } from './alert-database.js';
 import { DuckDbAlertStore } from './alert-store.js';
+import { GuardedConnection } from './guarded-connection.js';
 import { DuckDbOrderStore } from './order-store.js';
 import { DuckDbSampleSpool } from './sample-spool.js';
 import { DuckDbSampleStore } from './sample-store.js';
@@ -71,11 +72,13 @@ export async function openDuckDbStore({
   }
   setup.closeSync();
 
+  // The appender's connection runs no statements: appends and its flush are synchronous.
   const sampleWriter = await instance.connect();
-  const mover = await instance.connect();
-  const pruner = await instance.connect();
-  const spoolConnection = await instance.connect();
-  const reader = await instance.connect();
+  const guarded = async (name: string) => new GuardedConnection(await instance.connect(), name);
+  const mover = await guarded('sample mover');
+  const pruner = await guarded('retention');
+  const spoolConnection = await guarded('spool');
+  const reader = await guarded('reader');
   const appender = await sampleWriter.createAppender('samples', 'main', STAGING);
   let spool: DuckDbSampleSpool | undefined;
   const samples = new DuckDbSampleStore({
@@ -90,9 +93,9 @@ export async function openDuckDbStore({
   spool = new DuckDbSampleSpool(samples, spoolConnection);
   const alerts = new DuckDbAlertStore(alertDb.writer, alertDb.reader);
   // Orders get their own connection: a write there must never land inside an alert transaction.
-  const orderConnection = await instance.connect();
+  const orderConnection = await guarded('orders');
   const orders = new DuckDbOrderStore(orderConnection);
-  const securityConnection = await instance.connect();
+  const securityConnection = await guarded('security');
   const security = new DuckDbSecurityStore(securityConnection);
 
   let lastFlushError: string | undefined;
@@ -134,21 +137,28 @@ export async function openDuckDbStore({
     },
     async close() {
       clearInterval(timer);
-      await samples.flush();
+      // Commit what was appended; close every connection even if that commit failed (thrown at the end).
+      let flushError: unknown;
+      await samples.flush().catch((error: unknown) => {
+        flushError = error;
+      });
+      await samples.idle();
       await alerts.drain();
       appender.closeSync();
-      const connections = [
-        sampleWriter,
-        mover,
-        pruner,
-        spoolConnection,
-        orderConnection,
-        securityConnection,
-        reader,
-      ];
-      for (const connection of connections) connection.closeSync();
+      await Promise.all(
+        [mover, pruner, spoolConnection, orderConnection, securityConnection, reader].map((connection) =>
+          connection.close(),
+        ),
+      );
+      sampleWriter.closeSync();
       instance.closeSync();
-      alertDb.close();
+      await alertDb.close();
+      if (flushError !== undefined) {
+        throw new PumpwatchError(
+          'STORE_FLUSH_FAILED',
+          `samples not committed at close: ${String(flushError)}`,
+        );
+      }
     },
   };
 }

@@ -1,10 +1,10 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { StoredOrder } from '@pumpwatch/protocol';
 import type { OrderStore } from '../ports.js';
+import type { SqlConnection } from './guarded-connection.js';
 
 /** Orders are few and small: one JSON row per pump, replaced on change. */
 export class DuckDbOrderStore implements OrderStore {
-  constructor(private readonly connection: DuckDBConnection) {}
+  constructor(private readonly connection: SqlConnection) {}
 
   async put(order: StoredOrder): Promise<void> {
     await this.connection.run('INSERT OR REPLACE INTO orders (pump_id, order_json) VALUES ($pump, $json)', {

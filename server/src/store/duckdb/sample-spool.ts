@@ -1,6 +1,6 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LineBatch, SampleSpool, SpooledSample } from '../forward/spool.js';
 import { escapeKey } from '../influx/line-protocol.js';
+import type { SqlConnection } from './guarded-connection.js';
 import { influxLinesSql } from './influx-lines.js';
 import { rowToSample, type SampleRow, SELECT_COLUMNS } from './rows.js';
 import type { DuckDbSampleStore } from './sample-store.js';
@@ -12,7 +12,7 @@ export class DuckDbSampleSpool implements SampleSpool {
 
   constructor(
     private readonly samples: DuckDbSampleStore,
-    private readonly connection: DuckDBConnection,
+    private readonly connection: SqlConnection,
   ) {}
 
   async position(sink: string): Promise<number> {

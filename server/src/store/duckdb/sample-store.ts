@@ -1,6 +1,7 @@
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBAppender } from '@duckdb/node-api';
 import type { SampleBucket, TelemetrySample } from '@pumpwatch/protocol';
 import type { BucketQuery, SampleQuery, SampleStore, StoredSample } from '../ports.js';
+import type { SqlConnection } from './guarded-connection.js';
 import { bucketSql, rowToBucket, rowToSample, type SampleRow, SELECT_COLUMNS } from './rows.js';
 import { STAGING, sampleColumns } from './schema.js';
 
@@ -10,10 +11,10 @@ export interface DuckDbSampleStoreDeps {
   /** Appends into the in-memory staging table. */
   appender: DuckDBAppender;
   /** Moves staged rows into `samples` (the commit that makes them durable). */
-  mover: DuckDBConnection;
-  reader: DuckDBConnection;
+  mover: SqlConnection;
+  reader: SqlConnection;
   /** Deletes for retention, on a connection of their own. */
-  pruner: DuckDBConnection;
+  pruner: SqlConnection;
   /** Next ingest id (one past the largest stored). */
   nextId: number;
   /** Rows per retention delete transaction. */
@@ -93,6 +94,14 @@ export class DuckDbSampleStore implements SampleStore {
       }
       await this.committing;
     }
+  }
+
+  /**
+   * Resolves once no move is running, including the staging delete that ends one after its rows are
+   * already durable (so `flush` may have returned). The store waits on it before closing connections.
+   */
+  async idle(): Promise<void> {
+    while (this.committing) await this.committing.catch(() => undefined);
   }
 
   private async commitStaged(): Promise<void> {

@@ -1,6 +1,6 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AuditEntry, AuditQuery, SecurityStore, StoredHub, StoredUser } from '../../auth/ports.js';
 import type { Role } from '../../auth/roles.js';
+import type { SqlConnection } from './guarded-connection.js';
 
 /** Tables of the security store; created with the rest of the schema (no defaults, no ALTER: schema.ts). */
 export const securitySchemaStatements = [
@@ -36,7 +36,7 @@ export const securitySchemaStatements = [
 export class DuckDbSecurityStore implements SecurityStore {
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly connection: DuckDBConnection) {}
+  constructor(private readonly connection: SqlConnection) {}
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(work, work);
