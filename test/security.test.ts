@@ -16,6 +16,9 @@ const protectedRoutes: Array<[string, string]> = [
   ['GET', '/api/pumps/PUMP-S/order'],
   ['PUT', '/api/pumps/PUMP-S/order'],
   ['DELETE', '/api/pumps/PUMP-S/order'],
+  ['GET', '/api/pumps/PUMP-S/params'],
+  ['PUT', '/api/pumps/PUMP-S/params'],
+  ['DELETE', '/api/pumps/PUMP-S/params'],
   ['GET', '/api/alerts'],
   ['GET', '/api/alerts/x/events'],
   ['POST', '/api/alerts/x/ack'],
@@ -211,10 +214,11 @@ describe('security with authentication required (the default)', () => {
     expect((await postJson(`${server.httpUrl}/api/alerts/${alert.id}/snooze`, {}, nurse)).status).toBe(200);
   });
 
-  it('keeps orders, users, hubs and the audit log to admins', async () => {
+  it('keeps orders, rule settings, users, hubs and the audit log to admins', async () => {
     const order = { drug: 'vancomycin 1 g', rate_mL_h: 100, vtbi_mL: 250 };
     for (const token of [viewer, nurse]) {
       expect((await call(server, 'PUT', '/api/pumps/PUMP-S/order', token, order)).status).toBe(403);
+      expect((await call(server, 'PUT', '/api/pumps/PUMP-S/params', token, {})).status).toBe(403);
       expect((await call(server, 'GET', '/api/audit', token)).status).toBe(403);
       expect(
         (

@@ -52,6 +52,8 @@ export const apiErrorCodes = [
   'ALERT_NOT_FOUND',
   'PUMP_NOT_FOUND',
   'ORDER_NOT_FOUND',
+  'PARAMS_INVALID',
+  'PARAMS_NOT_FOUND',
   'DASHBOARD_NOT_BUILT',
   'INTERNAL',
 ] as const;

@@ -163,9 +163,15 @@ export async function startPumpwatchServer(
       pumpFrameIntervalMs: 1000,
     });
     monitorRef = monitor;
-    const restored = await alerts.restore(await store.orders.all());
+    const restored = await alerts.restore(await store.orders.all(), await store.pumpParams.all());
+    for (const { pumpId, error } of restored.rejectedSettings) {
+      logger.error(
+        { pumpId, err: error },
+        'stored rule settings of this pump no longer validate: it runs on the config parameters until an admin sets them again',
+      );
+    }
     await monitor.restore();
-    logger.info({ openAlerts: restored }, 'state restored from the store');
+    logger.info({ openAlerts: restored.openAlerts }, 'state restored from the store');
 
     const ingest = new TelemetryIngest(config.mqtt.topicPrefix, stats, monitor, logger, now);
     const subscriber = startMqttSubscriber({
@@ -191,6 +197,7 @@ export async function startPumpwatchServer(
       sampleStore: store.samples,
       alertStore: store.alerts,
       orderStore: store.orders,
+      pumpParamsStore: store.pumpParams,
       now,
       dashboardDir: config.dashboardDir ?? defaultDashboardDir,
       ...(tls ? { https: tls } : {}),

@@ -6,10 +6,10 @@ import {
   type TelemetrySample,
 } from '@pumpwatch/protocol';
 import { PumpwatchError } from '../errors.js';
-import type { AlertStore } from '../store/ports.js';
+import type { AlertStore, StoredPumpParams } from '../store/ports.js';
 import type { LivenessInput } from './engine/liveness.js';
 import type { DeepPartial, EngineParams } from './engine/params.js';
-import { EngineCore } from './engine-core.js';
+import { EngineCore, type PumpParamsOverride } from './engine-core.js';
 import { type AlertTransition, acknowledge, type EscalationPolicy, snooze } from './lifecycle.js';
 import type { DeliveryRecord, NotificationReason, Notifier, OnCallTier } from './notifiers/notifier.js';
 
@@ -34,6 +34,8 @@ export interface AlertServiceDeps {
  */
 export class AlertService {
   private readonly core: EngineCore;
+  /** Rule settings made through the API, with who made them (the engine keeps only the overrides). */
+  private readonly paramSettings = new Map<string, StoredPumpParams>();
 
   constructor(private readonly deps: AlertServiceDeps) {
     this.core = new EngineCore({
@@ -43,12 +45,27 @@ export class AlertService {
     });
   }
 
-  /** Restores orders and unresolved alerts after a restart: an ongoing condition raises no duplicate. */
-  async restore(orders: StoredOrder[] = []): Promise<number> {
+  /**
+   * Restores orders, rule settings and unresolved alerts after a restart: an ongoing condition raises no
+   * duplicate. A stored rule setting that no longer validates (the config changed under it) is skipped
+   * and returned, so the caller can say so loudly; that pump runs on the config's parameters.
+   */
+  async restore(
+    orders: StoredOrder[] = [],
+    settings: StoredPumpParams[] = [],
+  ): Promise<{ openAlerts: number; rejectedSettings: Array<{ pumpId: string; error: unknown }> }> {
     for (const order of orders) this.core.setOrder(order.pumpId, order);
+    const rejectedSettings: Array<{ pumpId: string; error: unknown }> = [];
+    for (const setting of settings) {
+      try {
+        this.setPumpParams(setting.pumpId, setting);
+      } catch (error) {
+        rejectedSettings.push({ pumpId: setting.pumpId, error });
+      }
+    }
     const alerts = await this.deps.store.unresolved();
     for (const alert of alerts) this.core.apply(alert);
-    return alerts.length;
+    return { openAlerts: alerts.length, rejectedSettings };
   }
 
   onSample(hubId: string, pumpId: string, sample: TelemetrySample): void {
@@ -80,6 +97,26 @@ export class AlertService {
 
   order(pumpId: string): StoredOrder | null {
     return this.core.order(pumpId);
+  }
+
+  /**
+   * The parameters a pump would run on with `overrides` as its rule setting. Throws CONFIG_INVALID
+   * (with every bad path) without changing anything: validate before storing.
+   */
+  checkPumpParams(pumpId: string, overrides: PumpParamsOverride): EngineParams {
+    return this.core.resolvePumpParams(pumpId, overrides);
+  }
+
+  /** Replaces or (null) removes a pump's rule setting; its next sample is judged by it. */
+  setPumpParams(pumpId: string, setting: StoredPumpParams | null): void {
+    this.core.setPumpParams(pumpId, setting?.overrides ?? null);
+    if (setting) this.paramSettings.set(pumpId, setting);
+    else this.paramSettings.delete(pumpId);
+  }
+
+  /** A pump's rule setting (null when none was set through the API) and the parameters in force. */
+  pumpParams(pumpId: string): { setting: StoredPumpParams | null; effective: EngineParams } {
+    return { setting: this.paramSettings.get(pumpId) ?? null, effective: this.core.paramsOf(pumpId) };
   }
 
   /** Open alerts of one pump, worst first. */

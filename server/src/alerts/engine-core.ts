@@ -7,6 +7,9 @@ import { NumberSlab, PumpEngineState } from './engine/pump-state.js';
 import { sampleRuleIds } from './engine/rule-index.js';
 import { type AlertTransition, type EscalationPolicy, escalate, reconcile } from './lifecycle.js';
 
+/** A partial parameter tree, validated when resolved. */
+export type PumpParamsOverride = DeepPartial<EngineParams> | Record<string, unknown>;
+
 export interface EngineCoreOptions {
   params: EngineParams;
   pumpParams?: Record<string, DeepPartial<EngineParams>>;
@@ -28,6 +31,8 @@ export class EngineCore {
   private readonly openById = new Map<string, Alert>();
   private readonly states = new Map<string, PumpEngineState>();
   private readonly orders = new Map<string, StoredOrder>();
+  /** Overrides set at run time through the API (stored, restored at start), on top of the config's. */
+  private readonly runtimeParams = new Map<string, PumpParamsOverride>();
   /** Every pump's running numbers, side by side (pump-state.ts). */
   private readonly slab = new NumberSlab(1024);
 
@@ -107,6 +112,40 @@ export class EngineCore {
     return (this.openByPump.get(pumpId) ?? NO_ALERTS).values();
   }
 
+  /**
+   * A pump's parameters as they would be with `override` as its runtime override (the admin API): the
+   * defaults, then the config file's global and per-pump overrides, then this. Throws CONFIG_INVALID
+   * with every bad path, so a caller can validate before storing anything.
+   */
+  resolvePumpParams(pumpId: string, override: PumpParamsOverride | null): EngineParams {
+    const fromConfig = this.options.pumpParams?.[pumpId];
+    if (!fromConfig && !override) return this.sharedParams;
+    return resolveParams(this.options.params, fromConfig, override ?? undefined);
+  }
+
+  /** Replaces (or, with null, removes) a pump's runtime override; the next sample is judged by it. */
+  setPumpParams(pumpId: string, override: PumpParamsOverride | null): EngineParams {
+    const params = this.resolvePumpParams(pumpId, override);
+    if (override) this.runtimeParams.set(pumpId, override);
+    else this.runtimeParams.delete(pumpId);
+    const state = this.states.get(pumpId);
+    if (state) {
+      state.params = params;
+      state.forceReconcile = true;
+    }
+    return params;
+  }
+
+  /** The parameters in force for a pump. */
+  paramsOf(pumpId: string): EngineParams {
+    return this.states.get(pumpId)?.params ?? this.resolvePumpParams(pumpId, this.pumpOverride(pumpId));
+  }
+
+  /** The runtime override of a pump, if an admin set one. */
+  pumpOverride(pumpId: string): PumpParamsOverride | null {
+    return this.runtimeParams.get(pumpId) ?? null;
+  }
+
   setOrder(pumpId: string, order: StoredOrder | null): void {
     if (order) this.orders.set(pumpId, order);
     else this.orders.delete(pumpId);
@@ -125,8 +164,7 @@ export class EngineCore {
   state(pumpId: string): PumpEngineState {
     let state = this.states.get(pumpId);
     if (!state) {
-      const override = this.options.pumpParams?.[pumpId];
-      const params = override ? resolveParams(this.options.params, override) : this.sharedParams;
+      const params = this.resolvePumpParams(pumpId, this.pumpOverride(pumpId));
       state = new PumpEngineState(params, this.orders.get(pumpId) ?? null, this.slab);
       this.states.set(pumpId, state);
     }

@@ -1,8 +1,8 @@
 import type { AuditEntry, AuditQuery, SecurityStore } from './ports.js';
 
 /**
- * Append-only record of who did what: logins (and failures), acknowledgements, snoozes, order changes,
- * users and hubs created. Before/after are kept so a change can be understood later.
+ * Append-only record of who did what: logins (and failures), acknowledgements, snoozes, order and
+ * rule-setting changes, users and hubs created. Before/after are kept so a change can be understood later.
  */
 export class AuditLog {
   constructor(

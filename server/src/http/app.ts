@@ -9,13 +9,14 @@ import type { SecurityStore } from '../auth/ports.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { UserService } from '../auth/user-service.js';
 import type { PumpMonitor } from '../monitor.js';
-import type { AlertStore, OrderStore, SampleStore } from '../store/ports.js';
+import type { AlertStore, OrderStore, PumpParamsStore, SampleStore } from '../store/ports.js';
 import { registerDashboard } from './dashboard.js';
 import { rejectedRequests, sendError } from './errors.js';
 import { type MosquittoConfigOptions, registerAdminRoutes } from './routes/admin.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import { type HealthDeps, registerHealthRoutes } from './routes/health.js';
 import { registerOrderRoutes } from './routes/orders.js';
+import { registerPumpParamsRoutes } from './routes/pump-params.js';
 import { registerPumpRoutes } from './routes/pumps.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSecurity } from './security.js';
@@ -27,6 +28,7 @@ export interface AppDeps {
   sampleStore: SampleStore;
   alertStore: AlertStore;
   orderStore: OrderStore;
+  pumpParamsStore: PumpParamsStore;
   health: HealthDeps;
   now: () => number;
   dashboardDir?: string;
@@ -125,6 +127,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     alerts: deps.alerts,
     orders: deps.orderStore,
     monitor: deps.monitor,
+    now: deps.now,
+    security,
+    audit: auth.audit,
+  });
+  registerPumpParamsRoutes(app, {
+    alerts: deps.alerts,
+    store: deps.pumpParamsStore,
     now: deps.now,
     security,
     audit: auth.audit,

@@ -18,9 +18,15 @@ export function rejectedRequests(app: FastifyInstance): Record<string, number> {
   return Object.fromEntries(rejectedByApp.get(app) ?? []);
 }
 
-export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  issues?: Array<{ path: string; message: string }>,
+): FastifyReply {
   count(reply, code);
-  const body: ApiError = { error: { code, message } };
+  const body: ApiError = { error: { code, message, ...(issues ? { issues } : {}) } };
   return reply.code(status).send(body);
 }
 

@@ -65,6 +65,7 @@ export async function openStorage({ dataDir, config, logger, now }: StorageOptio
     samples: embedded.samples,
     alerts: embedded.alerts,
     orders: embedded.orders,
+    pumpParams: embedded.pumpParams,
     security: embedded.security,
     retention,
     forwarder,

@@ -70,6 +70,22 @@ export interface OrderStore {
   all(): Promise<StoredOrder[]>;
 }
 
+/** A pump's rule parameter override as set through the API, with who set it and when. */
+export interface StoredPumpParams {
+  pumpId: string;
+  /** A partial tree of engine parameters (server/src/alerts/engine/params.ts), validated before storing. */
+  overrides: Record<string, unknown>;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+/** Rule parameter overrides set at run time, one per pump. */
+export interface PumpParamsStore {
+  put(params: StoredPumpParams): Promise<void>;
+  delete(pumpId: string): Promise<boolean>;
+  all(): Promise<StoredPumpParams[]>;
+}
+
 /** One component of `/api/health`: `code` names a failure (docs/storage.md), the rest are figures. */
 export interface ComponentHealth {
   ok: boolean;
@@ -82,6 +98,7 @@ export interface Store {
   samples: SampleStore;
   alerts: AlertStore;
   orders: OrderStore;
+  pumpParams: PumpParamsStore;
   /** Users, hub credentials, revoked tokens, audit log (server/src/auth/ports.ts). */
   security: SecurityStore;
   /** Component check for `/api/health`. */

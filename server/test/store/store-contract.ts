@@ -137,6 +137,41 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await second.alerts.unresolved()).toEqual([raised]);
     });
 
+    it('keeps one order and one rule setting per pump, replaced on change, across a reopen', async () => {
+      const location = factory.freshLocation();
+      const first = await open(location);
+      const order = (pumpId: string, drug: string) => ({
+        pumpId,
+        drug,
+        rate_mL_h: 50,
+        vtbi_mL: 100,
+        tolerance_pct: 10,
+        updatedAt: 1,
+        updatedBy: 'admin',
+      });
+      const setting = (pumpId: string, lowPct: number) => ({
+        pumpId,
+        overrides: { battery: { lowPct } },
+        updatedAt: 2,
+        updatedBy: 'admin',
+      });
+      await first.orders.put(order('b', 'ceftriaxone 2 g'));
+      await first.orders.put(order('a', 'vancomycin 1 g'));
+      await first.orders.put(order('b', 'cefazolin 2 g'));
+      await first.pumpParams.put(setting('a', 30));
+      await first.pumpParams.put(setting('a', 35));
+      await first.pumpParams.put(setting('c', 25));
+      expect(await first.pumpParams.delete('c')).toBe(true);
+      expect(await first.pumpParams.delete('c')).toBe(false);
+      await first.close();
+      opened.splice(0);
+      const second = await open(location);
+      expect(await second.orders.all()).toEqual([order('a', 'vancomycin 1 g'), order('b', 'cefazolin 2 g')]);
+      expect(await second.pumpParams.all()).toEqual([setting('a', 35)]);
+      expect(await second.orders.delete('a')).toBe(true);
+      expect(await second.orders.all()).toEqual([order('b', 'cefazolin 2 g')]);
+    });
+
     it('summarises a pump per time bucket: count, min, max and mean, absent values left out', async () => {
       const store = await open(factory.freshLocation());
       const base = 1_800_000_000_000; // a multiple of the 60 s step

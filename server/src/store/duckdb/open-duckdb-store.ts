@@ -7,6 +7,7 @@ import { type AlertDatabase, openAlertDatabase } from './alert-database.js';
 import { DuckDbAlertStore } from './alert-store.js';
 import { GuardedConnection } from './guarded-connection.js';
 import { DuckDbOrderStore } from './order-store.js';
+import { DuckDbPumpParamsStore } from './pump-params-store.js';
 import { DuckDbSampleSpool } from './sample-spool.js';
 import { DuckDbSampleStore } from './sample-store.js';
 import { ingestIdMigration, STAGING, schemaStatements } from './schema.js';
@@ -25,6 +26,7 @@ export interface DuckDbStore extends Store {
   samples: DuckDbSampleStore;
   alerts: DuckDbAlertStore;
   orders: DuckDbOrderStore;
+  pumpParams: DuckDbPumpParamsStore;
   security: DuckDbSecurityStore;
   /** The samples table read in order by forwarders (InfluxDB). */
   spool: DuckDbSampleSpool;
@@ -92,9 +94,10 @@ export async function openDuckDbStore({
   });
   spool = new DuckDbSampleSpool(samples, spoolConnection);
   const alerts = new DuckDbAlertStore(alertDb.writer, alertDb.reader);
-  // Orders get their own connection: a write there must never land inside an alert transaction.
+  // Orders and rule settings share a connection of their own: single statements, written by admins.
   const orderConnection = await guarded('orders');
   const orders = new DuckDbOrderStore(orderConnection);
+  const pumpParams = new DuckDbPumpParamsStore(orderConnection);
   const securityConnection = await guarded('security');
   const security = new DuckDbSecurityStore(securityConnection);
 
@@ -115,6 +118,7 @@ export async function openDuckDbStore({
     samples,
     alerts,
     orders,
+    pumpParams,
     security,
     spool,
     async health() {

@@ -1,25 +1,25 @@
 import type { StoredOrder } from '@pumpwatch/protocol';
 import type { OrderStore } from '../ports.js';
 import type { SqlConnection } from './guarded-connection.js';
+import { PumpJsonTable } from './pump-json-table.js';
 
-/** Orders are few and small: one JSON row per pump, replaced on change. */
+/** Prescribed orders: one row per pump, replaced on change. */
 export class DuckDbOrderStore implements OrderStore {
-  constructor(private readonly connection: SqlConnection) {}
+  private readonly table: PumpJsonTable<StoredOrder>;
 
-  async put(order: StoredOrder): Promise<void> {
-    await this.connection.run('INSERT OR REPLACE INTO orders (pump_id, order_json) VALUES ($pump, $json)', {
-      pump: order.pumpId,
-      json: JSON.stringify(order),
-    });
+  constructor(connection: SqlConnection) {
+    this.table = new PumpJsonTable(connection, 'orders');
   }
 
-  async delete(pumpId: string): Promise<boolean> {
-    const result = await this.connection.run('DELETE FROM orders WHERE pump_id = $pump', { pump: pumpId });
-    return result.rowsChanged > 0;
+  put(order: StoredOrder): Promise<void> {
+    return this.table.put(order.pumpId, order);
   }
 
-  async all(): Promise<StoredOrder[]> {
-    const result = await this.connection.runAndReadAll('SELECT order_json FROM orders ORDER BY pump_id');
-    return result.getRowObjectsJS().map((row) => JSON.parse(String(row.order_json)) as StoredOrder);
+  delete(pumpId: string): Promise<boolean> {
+    return this.table.delete(pumpId);
+  }
+
+  all(): Promise<StoredOrder[]> {
+    return this.table.all();
   }
 }

@@ -34,6 +34,11 @@ export const schemaStatements = [
      pump_id VARCHAR PRIMARY KEY,
      order_json VARCHAR NOT NULL
    )`,
+  // Rule parameter overrides set through the API (`PUT /api/pumps/{id}/params`).
+  `CREATE TABLE IF NOT EXISTS pump_params (
+     pump_id VARCHAR PRIMARY KEY,
+     params_json VARCHAR NOT NULL
+   )`,
   // How far each forwarder has delivered (the last ingest id it has been acknowledged for).
   `CREATE TABLE IF NOT EXISTS forward_cursors (
      sink VARCHAR PRIMARY KEY,

@@ -1,0 +1,41 @@
+import type { SqlConnection } from './guarded-connection.js';
+
+/** The tables that hold one JSON document per pump, and the column each keeps it in. */
+const documentColumn = { orders: 'order_json', pump_params: 'params_json' } as const;
+
+/**
+ * One JSON document per pump, replaced on change: prescribed orders, rule settings. These are few and
+ * small, and read whole at start, so a row of JSON is all they need.
+ */
+export class PumpJsonTable<T> {
+  private readonly column: string;
+
+  constructor(
+    private readonly connection: SqlConnection,
+    private readonly table: keyof typeof documentColumn,
+  ) {
+    this.column = documentColumn[table];
+  }
+
+  async put(pumpId: string, document: T): Promise<void> {
+    await this.connection.run(
+      `INSERT OR REPLACE INTO ${this.table} (pump_id, ${this.column}) VALUES ($pump, $json)`,
+      { pump: pumpId, json: JSON.stringify(document) },
+    );
+  }
+
+  /** False when the pump had none. */
+  async delete(pumpId: string): Promise<boolean> {
+    const result = await this.connection.run(`DELETE FROM ${this.table} WHERE pump_id = $pump`, {
+      pump: pumpId,
+    });
+    return result.rowsChanged > 0;
+  }
+
+  async all(): Promise<T[]> {
+    const result = await this.connection.runAndReadAll(
+      `SELECT ${this.column} AS document FROM ${this.table} ORDER BY pump_id`,
+    );
+    return result.getRowObjectsJS().map((row) => JSON.parse(String(row.document)) as T);
+  }
+}
