@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Alert, telemetryTopic } from '@pumpwatch/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubSample } from './support/samples.js';
 import { getJson, postJson } from './support/server-harness.js';
 import { ServerProcess } from './support/server-process.js';
 import { waitFor } from './support/wait.js';
@@ -19,21 +20,7 @@ describe('alerts across a server SIGKILL', () => {
   const publish = async (pumpId: string, overrides: Record<string, unknown>) => {
     const seq = (seqs.get(pumpId) ?? 0) + 1;
     seqs.set(pumpId, seq);
-    const sample = {
-      v: 1,
-      seq,
-      ts: Date.now(),
-      state: 'infusing',
-      rate_mL_h: 50,
-      vi_mL: seq * 0.01,
-      vtbi_mL: 100,
-      pressure_mmHg: 40,
-      occlusionLimit_mmHg: 300,
-      battery_pct: 90,
-      onBattery: true,
-      alarms: [],
-      ...overrides,
-    };
+    const sample = hubSample(seq, overrides);
     await client.publishAsync(telemetryTopic(prefix, 'hub-restart', pumpId), JSON.stringify(sample), {
       qos: 1,
     });

@@ -2,6 +2,7 @@ import { type Alert, telemetryTopic } from '@pumpwatch/protocol';
 import type { PumpwatchServer } from '@pumpwatch/server';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubSample } from './support/samples.js';
 import {
   AUTH_REQUIRED,
   createUser,
@@ -52,20 +53,7 @@ describe('rule settings of a pump through the API', () => {
   const url = () => `${server.httpUrl}/api/pumps/${PUMP}/params`;
   const publish = async (battery_pct: number) => {
     seq += 1;
-    const sample = {
-      v: 1,
-      seq,
-      ts: Date.now(),
-      state: 'infusing',
-      rate_mL_h: 50,
-      vi_mL: seq * 0.01,
-      vtbi_mL: 100,
-      pressure_mmHg: 40,
-      occlusionLimit_mmHg: 300,
-      battery_pct,
-      onBattery: true,
-      alarms: [],
-    };
+    const sample = hubSample(seq, { battery_pct });
     await hub.publishAsync(telemetryTopic(prefix, 'hub-p', PUMP), JSON.stringify(sample), { qos: 1 });
   };
   const batteryAlert = async () =>

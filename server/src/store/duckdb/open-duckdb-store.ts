@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { StoredOrder } from '@pumpwatch/protocol';
 import { PumpwatchError } from '../../errors.js';
-import type { Store } from '../ports.js';
+import type { Store, StoredPumpParams } from '../ports.js';
 import { type AlertDatabase, openAlertDatabase } from './alert-database.js';
 import { DuckDbAlertStore } from './alert-store.js';
 import { GuardedConnection } from './guarded-connection.js';
-import { DuckDbOrderStore } from './order-store.js';
-import { DuckDbPumpParamsStore } from './pump-params-store.js';
+import { PumpJsonTable } from './pump-json-table.js';
 import { DuckDbSampleSpool } from './sample-spool.js';
 import { DuckDbSampleStore } from './sample-store.js';
 import { ingestIdMigration, STAGING, schemaStatements } from './schema.js';
@@ -25,8 +25,8 @@ export interface DuckDbStoreOptions {
 export interface DuckDbStore extends Store {
   samples: DuckDbSampleStore;
   alerts: DuckDbAlertStore;
-  orders: DuckDbOrderStore;
-  pumpParams: DuckDbPumpParamsStore;
+  orders: PumpJsonTable<StoredOrder>;
+  pumpParams: PumpJsonTable<StoredPumpParams>;
   security: DuckDbSecurityStore;
   /** The samples table read in order by forwarders (InfluxDB). */
   spool: DuckDbSampleSpool;
@@ -96,8 +96,8 @@ export async function openDuckDbStore({
   const alerts = new DuckDbAlertStore(alertDb.writer, alertDb.reader);
   // Orders and rule settings share a connection of their own: single statements, written by admins.
   const orderConnection = await guarded('orders');
-  const orders = new DuckDbOrderStore(orderConnection);
-  const pumpParams = new DuckDbPumpParamsStore(orderConnection);
+  const orders = new PumpJsonTable<StoredOrder>(orderConnection, 'orders');
+  const pumpParams = new PumpJsonTable<StoredPumpParams>(orderConnection, 'pump_params');
   const securityConnection = await guarded('security');
   const security = new DuckDbSecurityStore(securityConnection);
 

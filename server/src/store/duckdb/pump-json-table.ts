@@ -4,10 +4,10 @@ import type { SqlConnection } from './guarded-connection.js';
 const documentColumn = { orders: 'order_json', pump_params: 'params_json' } as const;
 
 /**
- * One JSON document per pump, replaced on change: prescribed orders, rule settings. These are few and
- * small, and read whole at start, so a row of JSON is all they need.
+ * One JSON document per pump, replaced on change: prescribed orders (OrderStore), rule settings
+ * (PumpParamsStore). These are few and small, and read whole at start, so a row of JSON is all they need.
  */
-export class PumpJsonTable<T> {
+export class PumpJsonTable<T extends { pumpId: string }> {
   private readonly column: string;
 
   constructor(
@@ -17,10 +17,10 @@ export class PumpJsonTable<T> {
     this.column = documentColumn[table];
   }
 
-  async put(pumpId: string, document: T): Promise<void> {
+  async put(document: T): Promise<void> {
     await this.connection.run(
       `INSERT OR REPLACE INTO ${this.table} (pump_id, ${this.column}) VALUES ($pump, $json)`,
-      { pump: pumpId, json: JSON.stringify(document) },
+      { pump: document.pumpId, json: JSON.stringify(document) },
     );
   }
 
