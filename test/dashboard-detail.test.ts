@@ -56,6 +56,14 @@ describe('pump detail charts in a real browser', () => {
       body: JSON.stringify({ drug: 'Vancomycin 1 g in 250 mL', rate_mL_h: 250, vtbi_mL: 1000 }),
     });
     expect(order.status).toBe(200);
+    // The pump's own alarm threshold, which the detail view must show. Authentication is disabled here,
+    // so this caller is the admin the route asks for (docs/api.md).
+    const params = await fetch(`${server.httpUrl}/api/pumps/${PUMP}/params`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ battery: { lowPct: 30 } }),
+    });
+    expect(params.status).toBe(200);
     // The browser starts first: the pump's clock runs from the gateway's start, and Chromium's launch
     // (seconds on a loaded machine) should not eat into the time the occlusion stays in view.
     browser = await launchChromium();
@@ -142,6 +150,13 @@ describe('pump detail charts in a real browser', () => {
       before,
       { timeout: 10_000 },
     );
+
+    // The threshold set for this pump alone is on screen, as a region a screen reader can jump to.
+    const settings = page.getByRole('region', { name: 'Custom alarm settings' });
+    await settings.waitFor({ timeout: 10_000 });
+    expect(await settings.getAttribute('data-testid')).toBe('rule-settings');
+    expect(await settings.locator('[data-path="battery.lowPct"]').textContent()).toBe('battery.lowPct: 30 %');
+    expect(await settings.textContent()).toContain('Set by anonymous');
     await page.screenshot({ path: screenshotPath('detail-15min'), fullPage: true });
   });
 

@@ -1,4 +1,4 @@
-import { type Alert, telemetryTopic } from '@pumpwatch/protocol';
+import { type Alert, pumpParamsResponseSchema, telemetryTopic } from '@pumpwatch/protocol';
 import type { PumpwatchServer } from '@pumpwatch/server';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,7 @@ describe('rule settings of a pump through the API', () => {
   it('shows every pump its parameters in force, and lets only an admin change them', async () => {
     const before = await getJson<ParamsBody>(url(), nurse);
     expect(before.status).toBe(200);
+    pumpParamsResponseSchema.parse(before.body);
     expect(before.body).toMatchObject({
       pumpId: PUMP,
       overrides: null,
@@ -116,6 +117,7 @@ describe('rule settings of a pump through the API', () => {
 
     const set = await send(url(), 'PUT', admin, { battery: { lowPct: 30 } });
     expect(set.status).toBe(200);
+    pumpParamsResponseSchema.parse(set.body);
     expect(set.body).toMatchObject({
       overrides: { battery: { lowPct: 30 } },
       updatedBy: TEST_ADMIN.username,

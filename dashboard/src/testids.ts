@@ -15,6 +15,7 @@ export const TEST_IDS = {
   chartStatus: 'chart-status',
   rangeOption: 'range-option',
   alertMarker: 'alert-marker',
+  ruleSettings: 'rule-settings',
   login: 'login',
   loginNotice: 'login-notice',
   loginError: 'login-error',

@@ -31,6 +31,21 @@ export const samplesQuerySchema = z
     message: 'from must not be after to',
   });
 
+/**
+ * `GET /api/pumps/{pumpId}/params` (and `PUT`'s reply): a pump's rule settings. `overrides` is the
+ * partial parameter tree an admin set for this pump through the API (null if none), `effective` the whole
+ * parameter set in force. Both are open records here: their shape is the server engine's, checked there.
+ */
+export const pumpParamsResponseSchema = z.object({
+  pumpId: z.string(),
+  overrides: z.record(z.string(), z.unknown()).nullable(),
+  /** Epoch ms (server clock); null when there are no overrides. */
+  updatedAt: z.number().int().nonnegative().nullable(),
+  updatedBy: z.string().nullable(),
+  effective: z.record(z.string(), z.unknown()),
+});
+export type PumpParamsResponse = z.infer<typeof pumpParamsResponseSchema>;
+
 /** Audio pause (snooze) is always bounded: 2 min by default (ALARMS.md), never more than 15 min. */
 export const DEFAULT_SNOOZE_MS = 120_000;
 export const MAX_SNOOZE_MS = 900_000;

@@ -1,4 +1,10 @@
-import { type Alert, alertSchema, apiErrorSchema, type PumpView } from '@pumpwatch/protocol';
+import {
+  type Alert,
+  alertSchema,
+  apiErrorSchema,
+  type PumpParamsResponse,
+  type PumpView,
+} from '@pumpwatch/protocol';
 import { z } from 'zod';
 import { formatClock } from '../format.js';
 import {
@@ -16,12 +22,14 @@ import {
 } from '../history.js';
 import { PRIORITY_LABELS, RULE_LABELS } from '../labels.js';
 import { pumpHref } from '../route.js';
+import { fetchPumpParams, ruleSettingsView } from '../rule-settings.js';
 import { TEST_IDS } from '../testids.js';
 import type { PumpCardView } from '../view.js';
 import { createPumpCharts, type PumpCharts } from './charts.js';
 import { h, setAttr, setText } from './dom.js';
 import { priorityIcon } from './icons.js';
 import { createPumpCard } from './pumps.js';
+import { createRuleSettings } from './rule-settings.js';
 
 /**
  * The pump detail view (`#/pumps/{pumpId}`): the pump's card, a range from 15 min to 7 days, and charts
@@ -45,6 +53,8 @@ export type GetJson = (url: string) => Promise<{ ok: boolean; status: number; js
 const alertListSchema = z.array(alertSchema);
 const BUCKET_REFRESH_MS = 60_000;
 const LIVE_REDRAW_MS = 1_000;
+/** A setting an admin changes while the view stays open shows within this long. */
+const PARAMS_REFRESH_MS = 60_000;
 
 export function createPumpDetail(section: HTMLElement, getJson: GetJson) {
   let shownPumpId: string | null = null;
@@ -56,11 +66,15 @@ export function createPumpDetail(section: HTMLElement, getJson: GetJson) {
   let lastDrawAt = 0;
   let anchorTo = 0;
   let model: DetailModel | null = null;
+  let ruleParams: PumpParamsResponse | null = null;
+  let paramsToken = 0;
+  let paramsLoadedAt = 0;
 
   const heading = h('h2', { id: 'detail-heading', class: 'detail-heading', tabindex: '-1' });
   const back = h('a', { href: '#/', class: 'back-link' }, '← All pumps');
   const cardSlot = h('div', { class: 'detail-card' });
   const missing = h('p', { class: 'empty' });
+  const ruleSettings = createRuleSettings();
   const rangeGroup = h('fieldset', { class: 'ranges' }, h('legend', {}, 'Range'));
   const radios = new Map<string, HTMLInputElement>();
   for (const r of HISTORY_RANGES) {
@@ -90,6 +104,7 @@ export function createPumpDetail(section: HTMLElement, getJson: GetJson) {
     heading,
     cardSlot,
     missing,
+    ruleSettings.element,
     rangeGroup,
     status,
     chartSlot,
@@ -192,6 +207,20 @@ export function createPumpDetail(section: HTMLElement, getJson: GetJson) {
     if (model) draw(model);
   };
 
+  const showRuleSettings = (m: DetailModel) => {
+    ruleSettings.update(ruleParams ? ruleSettingsView(ruleParams, m.serverNow) : null);
+  };
+
+  // Apart from the history: the settings do not depend on the range, and a failure only hides them.
+  const loadParams = async (pumpId: string) => {
+    const mine = ++paramsToken;
+    paramsLoadedAt = Date.now();
+    const params = await fetchPumpParams(pumpId, getJson);
+    if (mine !== paramsToken) return;
+    ruleParams = params;
+    if (model) showRuleSettings(model);
+  };
+
   const fail = (message: string) => {
     data = null;
     setText(status, message);
@@ -207,6 +236,8 @@ export function createPumpDetail(section: HTMLElement, getJson: GetJson) {
     data = null;
     historyAlerts = [];
     anchorTo = 0;
+    ruleParams = null;
+    ruleSettings.update(null);
     setText(heading, `Pump ${m.pumpId}`);
   };
 
@@ -220,6 +251,8 @@ export function createPumpDetail(section: HTMLElement, getJson: GetJson) {
         shownPumpId = m.pumpId;
         rebuild(m);
       }
+      if (pumpChanged || Date.now() - paramsLoadedAt >= PARAMS_REFRESH_MS) void loadParams(m.pumpId);
+      showRuleSettings(m);
       for (const [id, input] of radios) input.checked = id === nextRange.id;
       if (m.card) {
         if (!card) {
@@ -258,6 +291,7 @@ export function createPumpDetail(section: HTMLElement, getJson: GetJson) {
     hide(): void {
       if (shownPumpId === null && section.hidden) return;
       token++;
+      paramsToken++;
       section.hidden = true;
       shownPumpId = null;
       model = null;
@@ -267,6 +301,8 @@ export function createPumpDetail(section: HTMLElement, getJson: GetJson) {
       card = null;
       cardSlot.replaceChildren();
       data = null;
+      ruleParams = null;
+      ruleSettings.update(null);
     },
     focusHeading(): void {
       heading.focus();
