@@ -26,7 +26,7 @@ interface DemoUser {
 const ROLE_TEXT: Record<Role, string> = {
   nurse: 'acknowledges and snoozes alerts',
   viewer: 'sees alerts, cannot acknowledge them',
-  admin: 'also orders, users, hubs and the audit log (API)',
+  admin: 'also orders, rule settings, users, hubs and the audit log (API)',
 };
 
 /** 12 URL-safe characters: typeable, and new at every start since the demo wipes its data anyway. */
