@@ -280,6 +280,7 @@ export function startConsole(deps: ConsoleDeps): RunningConsole {
     state = applyFrame(state, frame, receivedAt);
     if (frame.type === 'snapshot') delivery = trackDelivery(delivery, frame.pumps, false);
     if (frame.type === 'pump') delivery = trackDelivery(delivery, [frame.pump], true);
+    if (frame.type === 'pumps') delivery = trackDelivery(delivery, frame.pumps, true);
     announceNewAlerts(before, frame);
     signalNewAlarms(before, hadSnapshot, frame);
     scheduleRender();

@@ -36,7 +36,9 @@ export function applyFrame(state: DashboardState, frame: ServerFrame, receivedAt
     case 'alert':
       return { ...state, alerts: pruneResolved(withAlert(state.alerts, frame.alert)) };
     case 'pump':
-      return applyPump(state, frame.pump);
+      return applyPumps(state, [frame.pump]);
+    case 'pumps':
+      return applyPumps(state, frame.pumps);
     case 'heartbeat':
       return { ...state, clockOffsetMs: frame.serverTime - receivedAt };
   }
@@ -69,13 +71,16 @@ function applySnapshot(
   };
 }
 
-function applyPump(state: DashboardState, pump: PumpView): DashboardState {
+/** One copy of the pump map per frame, however many pumps it carries (thousands at scale). */
+function applyPumps(state: DashboardState, changed: readonly PumpView[]): DashboardState {
   const pumps = new Map(state.pumps);
-  pumps.set(pumpKey(pump.hubId, pump.pumpId), pump);
-  // Alert frames are the source of truth for alerts; a pump frame only adds ones we have never seen.
   let alerts = state.alerts;
-  for (const alert of pump.alerts) {
-    if (!alerts.has(alert.id)) alerts = withAlert(alerts, alert);
+  for (const pump of changed) {
+    pumps.set(pumpKey(pump.hubId, pump.pumpId), pump);
+    // Alert frames are the source of truth for alerts; a pump frame only adds ones we have never seen.
+    for (const alert of pump.alerts) {
+      if (!alerts.has(alert.id)) alerts = withAlert(alerts, alert);
+    }
   }
   return { ...state, pumps, alerts };
 }

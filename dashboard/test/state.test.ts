@@ -111,6 +111,27 @@ describe('state reduction from server frames', () => {
     expect(s.alerts.has('x')).toBe(true);
   });
 
+  it('upserts every pump of a pumps frame at once, learning their alerts, without touching the old state', () => {
+    const s0 = applyFrame(emptyState(), { type: 'snapshot', pumps: [pump()], alerts: [] }, 0);
+    const s1 = applyFrame(
+      s0,
+      {
+        type: 'pumps',
+        pumps: [
+          pump({ online: false }),
+          pump({ pumpId: 'pump-2', alerts: [alert({ id: 'y', pumpId: 'pump-2' })] }),
+          pump({ pumpId: 'pump-3' }),
+        ],
+      },
+      1,
+    );
+    expect(s1.pumps.size).toBe(3);
+    expect(s1.pumps.get(pumpKey('hub-1', 'pump-1'))?.online).toBe(false);
+    expect(s1.alerts.has('y')).toBe(true);
+    expect(s0.pumps.size).toBe(1);
+    expect(s0.alerts.size).toBe(0);
+  });
+
   it('keeps pumps with the same id on different hubs apart', () => {
     const s = applyFrame(
       emptyState(),

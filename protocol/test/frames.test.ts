@@ -30,6 +30,11 @@ describe('alert and WebSocket frames', () => {
     expect(alertSchema.safeParse({ ...alert, priority: 'urgent' }).success).toBe(false);
   });
 
+  it('parses a pumps frame, and refuses one whose pumps are not a list', () => {
+    expect(serverFrameSchema.parse({ type: 'pumps', pumps: [] })).toEqual({ type: 'pumps', pumps: [] });
+    expect(serverFrameSchema.safeParse({ type: 'pumps', pumps: {} }).success).toBe(false);
+  });
+
   it('rejects a frame of unknown type', () => {
     expect(serverFrameSchema.safeParse({ type: 'gossip' }).success).toBe(false);
   });

@@ -13,6 +13,13 @@ const PUMP_FRAME_FLUSH_MS = 50;
  * arriving behind that block waited it out (npm run bench: a p99 spike every second).
  */
 const PUMP_FRAME_BUDGET_MS = 8;
+/**
+ * Pumps per `pumps` frame. Each frame is one JSON.stringify for every client and one write to each: a
+ * frame per pump cost one dashboard ~5.5 µs per pump (docs/benchmarks.md), and the browser copied its
+ * pump map once per frame. A bounded batch keeps one frame's text (~0.5 KB a pump) and its
+ * serialisation inside the flush's budget.
+ */
+const PUMP_FRAME_BATCH = 500;
 
 export interface PumpMonitorDeps {
   registry: PumpRegistry;
@@ -23,6 +30,8 @@ export interface PumpMonitorDeps {
   broadcast: (frame: ServerFrame) => void;
   /** Pump frames go out at most once per pump per this interval (docs/api.md: once per second). */
   pumpFrameIntervalMs: number;
+  /** Most pumps in one `pumps` frame (tests lower it). */
+  pumpFrameBatch?: number;
 }
 
 /**
@@ -202,17 +211,24 @@ export class PumpMonitor {
     if (this.dirty.size === 0) return;
     const now = this.deps.now();
     const deadline = performance.now() + PUMP_FRAME_BUDGET_MS;
+    const batchSize = this.deps.pumpFrameBatch ?? PUMP_FRAME_BATCH;
+    let batch: PumpView[] = [];
     // Set order is insertion order and a sent pump re-enters at the end, so leftovers go first next time.
     for (const pumpId of this.dirty) {
-      if (performance.now() > deadline) return;
+      if (performance.now() > deadline) break;
       const last = this.lastPumpFrameAt.get(pumpId) ?? 0;
       if (now - last < this.deps.pumpFrameIntervalMs) continue;
       const record = this.deps.registry.pump(pumpId);
       this.dirty.delete(pumpId);
       if (!record) continue;
       this.lastPumpFrameAt.set(pumpId, now);
-      this.deps.broadcast({ type: 'pump', pump: this.viewOf(record, now) });
+      batch.push(this.viewOf(record, now));
+      if (batch.length >= batchSize) {
+        this.deps.broadcast({ type: 'pumps', pumps: batch });
+        batch = [];
+      }
     }
+    if (batch.length > 0) this.deps.broadcast({ type: 'pumps', pumps: batch });
   }
 
   private viewOf(record: PumpRecord, now: number): PumpView {

@@ -26,47 +26,66 @@ function busyFor(ms: number): void {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('pump frames', () => {
-  it('go out in slices of the event loop, each pump once, none left behind', async () => {
-    const frames: string[] = [];
-    const perFlush: number[] = [];
-    const monitor = new PumpMonitor({
-      registry: new PumpRegistry(600_000),
-      alerts: new AlertService({
-        store: alertStore,
-        params: defaultEngineParams,
-        policy: defaultEscalationPolicy,
-        tiers: [],
-        notifiers: [],
-        now: Date.now,
-        onTransition: () => undefined,
-        onError: () => undefined,
-      }),
-      samples: { append: () => undefined } as unknown as SampleStore,
-      stats: new IngestStats(),
+function monitorSending(frames: string[][], options: { batch?: number; slowFrameMs?: number } = {}) {
+  return new PumpMonitor({
+    registry: new PumpRegistry(600_000),
+    alerts: new AlertService({
+      store: alertStore,
+      params: defaultEngineParams,
+      policy: defaultEscalationPolicy,
+      tiers: [],
+      notifiers: [],
       now: Date.now,
-      broadcast: (frame: ServerFrame) => {
-        if (frame.type !== 'pump') return;
-        frames.push(frame.pump.pumpId);
-        busyFor(1);
-      },
-      pumpFrameIntervalMs: 1000,
-    });
-    for (let i = 0; i < 60; i += 1) monitor.onSample('hub-1', `PUMP-${i}`, sample({ seq: 1 }));
-    monitor.start(60_000);
-    try {
-      // Each flush is a macrotask of its own: count what each one sent.
-      for (let n = 0; n < 40 && frames.length < 60; n += 1) {
-        const before = frames.length;
-        await sleep(55);
-        perFlush.push(frames.length - before);
-      }
-    } finally {
-      monitor.stop();
+      onTransition: () => undefined,
+      onError: () => undefined,
+    }),
+    samples: { append: () => undefined } as unknown as SampleStore,
+    stats: new IngestStats(),
+    now: Date.now,
+    broadcast: (frame: ServerFrame) => {
+      if (frame.type !== 'pumps') return;
+      frames.push(frame.pumps.map((pump) => pump.pumpId));
+      if (options.slowFrameMs) busyFor(options.slowFrameMs);
+    },
+    pumpFrameIntervalMs: 1000,
+    ...(options.batch ? { pumpFrameBatch: options.batch } : {}),
+  });
+}
+
+/** Runs flushes until every one of `pumps` pumps was sent; returns how many pumps each flush sent. */
+async function flushUntilSent(monitor: PumpMonitor, frames: string[][], pumps: number): Promise<number[]> {
+  const sent = () => frames.reduce((sum, frame) => sum + frame.length, 0);
+  const perFlush: number[] = [];
+  for (let i = 0; i < pumps; i += 1) monitor.onSample('hub-1', `PUMP-${i}`, sample({ seq: 1 }));
+  monitor.start(60_000);
+  try {
+    // Each flush is a macrotask of its own: count what each one sent.
+    for (let n = 0; n < 40 && sent() < pumps; n += 1) {
+      const before = sent();
+      await sleep(55);
+      perFlush.push(sent() - before);
     }
-    expect(new Set(frames).size).toBe(60);
-    expect(frames).toHaveLength(60);
-    // 1 ms per frame and an 8 ms budget: no flush sent all 60 at once.
+  } finally {
+    monitor.stop();
+  }
+  return perFlush;
+}
+
+describe('pump frames', () => {
+  it('carry many pumps each: every changed pump once, in frames of at most the batch size', async () => {
+    const frames: string[][] = [];
+    await flushUntilSent(monitorSending(frames, { batch: 25 }), frames, 60);
+    expect(frames.map((frame) => frame.length)).toEqual([25, 25, 10]);
+    expect(new Set(frames.flat()).size).toBe(60);
+  });
+
+  it('go out in slices of the event loop, none left behind', async () => {
+    // One pump a frame and 1 ms a frame (a slow client, a large frame) against the 8 ms budget.
+    const frames: string[][] = [];
+    const perFlush = await flushUntilSent(monitorSending(frames, { batch: 1, slowFrameMs: 1 }), frames, 60);
+    expect(new Set(frames.flat()).size).toBe(60);
+    expect(frames.flat()).toHaveLength(60);
+    // No flush sent all 60 at once.
     expect(Math.max(...perFlush)).toBeLessThan(30);
   });
 });
