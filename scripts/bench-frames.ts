@@ -1,0 +1,143 @@
+/**
+ * `npm run bench:frames`: what pump frames cost the server, one frame per pump (as before the `pumps`
+ * frame; batch 1) against changed pumps batched per flush, measured in the same run. Every pump is
+ * marked changed once a second, as 1 Hz telemetry does, and the server's CPU time (process.cpuUsage)
+ * over the window is divided by the pump changes one client received (each change goes to every
+ * client). The clients live in a child process and parse every frame, like dashboards; a client that
+ * receives fewer than `pumps` updates a second is falling behind.
+ *
+ *   npm run bench:frames -- [--pumps 20000] [--clients 1,5] [--seconds 10] [--batches 1,500]
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import type { Alert } from '@pumpwatch/protocol';
+import { AlertService } from '../server/src/alerts/alert-service.js';
+import { defaultEngineParams } from '../server/src/alerts/engine/params.js';
+import { defaultEscalationPolicy } from '../server/src/alerts/lifecycle.js';
+import { IngestStats } from '../server/src/ingest/ingest-stats.js';
+import { PumpMonitor } from '../server/src/monitor.js';
+import { PumpRegistry } from '../server/src/pumps/pump-registry.js';
+import type { AlertStore, SampleStore } from '../server/src/store/ports.js';
+import { WsHub } from '../server/src/ws/ws-hub.js';
+import { Forked } from './support/forked.js';
+
+const { values } = parseArgs({
+  options: {
+    pumps: { type: 'string', default: '20000' },
+    clients: { type: 'string', default: '1,5' },
+    seconds: { type: 'string', default: '10' },
+    batches: { type: 'string', default: '1,500' },
+  },
+});
+const pumps = Number(values.pumps);
+const seconds = Number(values.seconds);
+const clientCounts = values.clients.split(',').map(Number);
+const batches = values.batches.split(',').map(Number);
+
+/** Alerts play no part here: an empty store. */
+const noAlerts: AlertStore = {
+  save: async () => undefined,
+  get: async () => null,
+  unresolved: async (): Promise<Alert[]> => [],
+  list: async (): Promise<Alert[]> => [],
+  events: async () => [],
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function measure(batch: number, clients: number) {
+  let monitor: PumpMonitor | undefined;
+  const hub = new WsHub({
+    path: '/ws',
+    heartbeatMs: 5000,
+    now: Date.now,
+    snapshot: () => ({ type: 'snapshot', pumps: [], alerts: [] }),
+    authorize: async () => () => true,
+  });
+  monitor = new PumpMonitor({
+    registry: new PumpRegistry(600_000),
+    alerts: new AlertService({
+      store: noAlerts,
+      params: defaultEngineParams,
+      policy: defaultEscalationPolicy,
+      tiers: [],
+      notifiers: [],
+      now: Date.now,
+      onTransition: () => undefined,
+      onError: () => undefined,
+    }),
+    samples: { append: () => undefined } as unknown as SampleStore,
+    stats: new IngestStats(),
+    now: Date.now,
+    broadcast: (frame) => hub.broadcast(frame),
+    pumpFrameIntervalMs: 1000,
+    pumpFrameBatch: batch,
+  });
+  const sample = {
+    v: 1 as const,
+    seq: 1,
+    ts: Date.now(),
+    state: 'infusing' as const,
+    rate_mL_h: 50,
+    vi_mL: 1,
+    alarms: [],
+  };
+  for (let i = 0; i < pumps; i += 1) monitor.onSample(`hub-${i % 1000}`, `PUMP-${i}`, { ...sample, seq: 1 });
+  const http = createServer();
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  hub.attach(http);
+  const { port } = http.address() as AddressInfo;
+  const { child } = await Forked.start('scripts/support/ws-listeners.ts', [
+    `ws://127.0.0.1:${port}/ws`,
+    String(clients),
+  ]);
+  // Liveness plays no part either: its timer is pushed out of the window.
+  monitor.start(3_600_000);
+  const markAll = () => {
+    for (let i = 0; i < pumps; i += 1) monitor?.markDirty(`PUMP-${i}`);
+  };
+  markAll();
+  await sleep(2000);
+  const before = (await child.ask({ type: 'count' }, 'count')) as unknown as {
+    updates: number;
+    frames: number;
+  };
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  for (let s = 0; s < seconds; s += 1) {
+    markAll();
+    await sleep(1000);
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  const elapsedS = (performance.now() - startedAt) / 1000;
+  await sleep(1500);
+  const after = (await child.ask({ type: 'count' }, 'count')) as unknown as {
+    updates: number;
+    frames: number;
+  };
+  monitor.stop();
+  await child.stop();
+  await hub.close();
+  await new Promise((resolve) => http.close(resolve));
+  const updates = (after.updates - before.updates) / clients;
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return {
+    batch,
+    clients,
+    'pump updates/s per client': Math.round(updates / elapsedS),
+    'frames/s per client': Math.round((after.frames - before.frames) / clients / elapsedS),
+    'server CPU % of a core': Math.round((cpuMs / 10 / elapsedS) * 10) / 10,
+    'server µs per pump change': Math.round(((cpuMs * 1000) / (updates || 1)) * 100) / 100,
+  };
+}
+
+const rows = [];
+for (const clients of clientCounts) {
+  for (const batch of batches) {
+    process.stdout.write(
+      `measuring ${pumps} pumps at 1 Hz, ${clients} client(s), batch ${batch}, ${seconds} s…\n`,
+    );
+    rows.push(await measure(batch, clients));
+  }
+}
+console.table(rows);
