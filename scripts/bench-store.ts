@@ -2,12 +2,13 @@
  * `npm run bench:store`: sustained samples/s into the embedded store (DuckDB) and through the forwarder
  * into a real InfluxDB 1.x (Debian's influxd on loopback), the process's RSS, and RSS through an InfluxDB
  * outage while samples keep coming (issue #5: ≥ 50,000 samples/s each; memory bounded in a 10-minute
- * outage: `--outage-seconds 600`).
+ * outage: `--outage-seconds 600`); and how long a burst of 1,000 alert saves takes to commit.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Alert } from '@pumpwatch/protocol';
 import { pino } from 'pino';
 import { storeConfigSchema } from '../server/src/store/config.js';
 import { openDuckDbStore } from '../server/src/store/duckdb/open-duckdb-store.js';
@@ -153,6 +154,53 @@ async function benchEmbedded(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * A burst of alert transitions asked for at once (a hub of pumps going silent, a restart with many
+ * pumps offline): how long until the last is committed, which is also how long an acknowledgement
+ * asked for behind them waits for its answer.
+ */
+async function benchAlertBurst(count: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pw-bench-alerts-'));
+  const store = await openDuckDbStore({ dataDir: dir });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, (_, i) => {
+      const alert: Alert = {
+        id: `PUMP-${i}.pump_offline.1`,
+        hubId: `hub-${i % 100}`,
+        pumpId: `PUMP-${i}`,
+        rule: 'pump_offline',
+        priority: 'medium',
+        status: 'active',
+        raisedAt: Date.now(),
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        resolvedAt: null,
+        message: 'No data from the pump',
+        details: {},
+        latched: false,
+        snoozedUntil: null,
+        escalationLevel: 0,
+        escalatedAt: null,
+      };
+      return store.alerts.save(alert, {
+        alertId: alert.id,
+        type: 'raised',
+        at: alert.raisedAt,
+        actor: 'engine',
+        alert,
+      });
+    }),
+  );
+  const ms = performance.now() - started;
+  line(`alert burst (${count} saves at once)`, {
+    'all committed ms': Math.round(ms),
+    'ms per save': (ms / count).toFixed(2),
+  });
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 /** The store's file and its write-ahead log. */
 function diskBytes(dir: string): number {
   let bytes = 0;
@@ -281,4 +329,5 @@ process.stdout.write(
   `bench:store  node ${process.version}, ${seconds} s runs, ${pumps} pumps, target ${target}/s, outage ${outageSeconds} s at ${outageRate}/s\n`,
 );
 await benchEmbedded();
+await benchAlertBurst(1_000);
 if (!values['skip-influx']) await benchInflux();

@@ -147,4 +147,47 @@ describe('alert database', () => {
     ]);
     await store.close();
   });
+
+  it('commits a burst of saves together, every event in the order it was asked for', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'pw-alertdb-')), 'data');
+    const store = await openDuckDbStore({ dataDir });
+    const other: Alert = { ...alert, id: 'PUMP-2:battery_low:1', pumpId: 'PUMP-2', rule: 'battery_low' };
+    const saves: Promise<void>[] = [];
+    for (let at = 1; at <= 1_200; at += 1) {
+      const current = at % 3 === 0 ? other : { ...alert, escalationLevel: at };
+      saves.push(
+        store.alerts.save(current, {
+          alertId: current.id,
+          type: 'escalated',
+          at,
+          actor: 'engine',
+          alert: current,
+        }),
+      );
+    }
+    await Promise.all(saves);
+    const events = await store.alerts.events(alert.id);
+    expect(events.map((event) => event.at)).toEqual(
+      Array.from({ length: 1_200 }, (_, i) => i + 1).filter((at) => at % 3 !== 0),
+    );
+    expect((await store.alerts.events(other.id)).map((event) => event.at)).toEqual(
+      Array.from({ length: 400 }, (_, i) => (i + 1) * 3),
+    );
+    // The row holds the last state saved, however many saves of it went in one transaction.
+    expect((await store.alerts.get(alert.id))?.escalationLevel).toBe(1_199);
+    await store.close();
+  });
+
+  it('fails only the save that cannot be written, not the others committed with it', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'pw-alertdb-')), 'data');
+    const store = await openDuckDbStore({ dataDir });
+    const outcomes = await Promise.allSettled(
+      [1, Number.NaN, 3].map((at) =>
+        store.alerts.save(alert, { alertId: alert.id, type: 'raised', at, actor: 'engine', alert }),
+      ),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await store.alerts.events(alert.id)).map((event) => event.at)).toEqual([1, 3]);
+    await store.close();
+  });
 });

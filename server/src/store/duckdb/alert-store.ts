@@ -3,60 +3,111 @@ import type { AlertEventType } from '../../alerts/lifecycle.js';
 import type { AlertEvent, AlertStore } from '../ports.js';
 import type { SqlConnection } from './guarded-connection.js';
 
+/** Most saves committed in one transaction. */
+const MAX_GROUP = 500;
+
+interface PendingSave {
+  alert: Alert;
+  event: AlertEvent;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Current alert state (one row per alert, replaced on change) and the append-only event log, written
  * together in one transaction so a crash never leaves one without the other.
+ *
+ * Group commit: saves asked for while a commit is on disk wait for it and then go together in the next
+ * transaction. Each commit syncs the file (~5–10 ms here), so one transaction per save queued a burst —
+ * a hub of pumps going offline, a server restart with many silent pumps — behind itself: 1,000 saves
+ * took 4.6 s, and a nurse's acknowledgement (whose answer waits for its save) waited behind them all.
  */
 export class DuckDbAlertStore implements AlertStore {
-  /** Writes run one after another on their own connection, in the order they were asked for. */
-  private queue: Promise<void> = Promise.resolve();
+  private pending: PendingSave[] = [];
+  private writing: Promise<void> | null = null;
 
   constructor(
     private readonly writer: SqlConnection,
     private readonly reader: SqlConnection,
   ) {}
 
+  /** Resolves once this save is committed, in the order saves were asked for. */
   save(alert: Alert, event: AlertEvent): Promise<void> {
-    const write = async () => {
-      await this.writer.run('BEGIN TRANSACTION');
-      try {
-        await this.writer.run(
-          `INSERT OR REPLACE INTO alerts (id, pump_id, status, raised_at, alert_json)
-           VALUES ($id, $pump, $status, $raised, $json)`,
-          {
-            id: alert.id,
-            pump: alert.pumpId,
-            status: alert.status,
-            raised: BigInt(alert.raisedAt),
-            json: JSON.stringify(alert),
-          },
-        );
-        await this.writer.run(
-          `INSERT INTO alert_events (event_id, alert_id, type, event_at, actor, alert_json, details_json)
-           VALUES (nextval('alert_event_seq'), $id, $type, $at, $actor, $json, $details)`,
-          {
-            id: event.alertId,
-            type: event.type,
-            at: BigInt(event.at),
-            actor: event.actor,
-            json: JSON.stringify(event.alert),
-            details: event.details ? JSON.stringify(event.details) : null,
-          },
-        );
-        await this.writer.run('COMMIT');
-      } catch (error) {
-        await this.writer.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    };
-    const next = this.queue.then(write, write);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return new Promise((resolve, reject) => {
+      this.pending.push({ alert, event, resolve, reject });
+      if (!this.writing) this.writing = this.writeAll();
+    });
   }
 
-  /** Resolves once every write asked for so far has committed. */
+  /** Resolves once every write asked for so far has committed (or failed). */
   async drain(): Promise<void> {
-    await this.queue;
+    while (this.writing) await this.writing;
+  }
+
+  private async writeAll(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending.splice(0, MAX_GROUP);
+        try {
+          await this.commit(group);
+          for (const save of group) save.resolve();
+        } catch (error) {
+          if (group.length === 1) {
+            group[0]?.reject(error);
+            continue;
+          }
+          // One bad save must not fail the others: each alone, in order, learns its own outcome.
+          for (const save of group) {
+            await this.commit([save]).then(save.resolve, save.reject);
+          }
+        }
+      }
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  /** One transaction, one statement per table, whatever the group's size (a statement costs ~1 ms). */
+  private async commit(group: PendingSave[]): Promise<void> {
+    // The newest state of each alert, once: the log below keeps every step.
+    const latest = new Map<string, Alert>();
+    for (const { alert } of group) latest.set(alert.id, alert);
+    const alertValues: Record<string, string | bigint | null> = {};
+    const alertRows = [...latest.values()].map((alert, i) => {
+      alertValues[`id${i}`] = alert.id;
+      alertValues[`pump${i}`] = alert.pumpId;
+      alertValues[`status${i}`] = alert.status;
+      alertValues[`raised${i}`] = BigInt(alert.raisedAt);
+      alertValues[`json${i}`] = JSON.stringify(alert);
+      return `($id${i}, $pump${i}, $status${i}, $raised${i}, $json${i})`;
+    });
+    const eventValues: Record<string, string | bigint | null> = {};
+    // VALUES rows are evaluated in order, so event ids follow the order the saves were asked for.
+    const eventRows = group.map(({ event }, i) => {
+      eventValues[`id${i}`] = event.alertId;
+      eventValues[`type${i}`] = event.type;
+      eventValues[`at${i}`] = BigInt(event.at);
+      eventValues[`actor${i}`] = event.actor;
+      eventValues[`json${i}`] = JSON.stringify(event.alert);
+      eventValues[`details${i}`] = event.details ? JSON.stringify(event.details) : null;
+      return `(nextval('alert_event_seq'), $id${i}, $type${i}, $at${i}, $actor${i}, $json${i}, $details${i})`;
+    });
+    await this.writer.run('BEGIN TRANSACTION');
+    try {
+      await this.writer.run(
+        `INSERT OR REPLACE INTO alerts (id, pump_id, status, raised_at, alert_json) VALUES ${alertRows.join(', ')}`,
+        alertValues,
+      );
+      await this.writer.run(
+        `INSERT INTO alert_events (event_id, alert_id, type, event_at, actor, alert_json, details_json)
+         VALUES ${eventRows.join(', ')}`,
+        eventValues,
+      );
+      await this.writer.run('COMMIT');
+    } catch (error) {
+      await this.writer.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   }
 
   async get(alertId: string): Promise<Alert | null> {
