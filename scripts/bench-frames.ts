@@ -11,15 +11,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import type { Alert } from '@pumpwatch/protocol';
-import { AlertService } from '../server/src/alerts/alert-service.js';
-import { defaultEngineParams } from '../server/src/alerts/engine/params.js';
-import { defaultEscalationPolicy } from '../server/src/alerts/lifecycle.js';
-import { IngestStats } from '../server/src/ingest/ingest-stats.js';
-import { PumpMonitor } from '../server/src/monitor.js';
-import { PumpRegistry } from '../server/src/pumps/pump-registry.js';
-import type { AlertStore, SampleStore } from '../server/src/store/ports.js';
+import type { PumpMonitor } from '../server/src/monitor.js';
 import { WsHub } from '../server/src/ws/ws-hub.js';
+import { framesOnlyMonitor } from '../server/test/support/frames-only-monitor.js';
 import { Forked } from './support/forked.js';
 
 const { values } = parseArgs({
@@ -35,14 +29,6 @@ const seconds = Number(values.seconds);
 const clientCounts = values.clients.split(',').map(Number);
 const batches = values.batches.split(',').map(Number);
 
-/** Alerts play no part here: an empty store. */
-const noAlerts: AlertStore = {
-  save: async () => undefined,
-  get: async () => null,
-  unresolved: async (): Promise<Alert[]> => [],
-  list: async (): Promise<Alert[]> => [],
-  events: async () => [],
-};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function measure(batch: number, clients: number) {
@@ -54,25 +40,7 @@ async function measure(batch: number, clients: number) {
     snapshot: () => ({ type: 'snapshot', pumps: [], alerts: [] }),
     authorize: async () => () => true,
   });
-  monitor = new PumpMonitor({
-    registry: new PumpRegistry(600_000),
-    alerts: new AlertService({
-      store: noAlerts,
-      params: defaultEngineParams,
-      policy: defaultEscalationPolicy,
-      tiers: [],
-      notifiers: [],
-      now: Date.now,
-      onTransition: () => undefined,
-      onError: () => undefined,
-    }),
-    samples: { append: () => undefined } as unknown as SampleStore,
-    stats: new IngestStats(),
-    now: Date.now,
-    broadcast: (frame) => hub.broadcast(frame),
-    pumpFrameIntervalMs: 1000,
-    pumpFrameBatch: batch,
-  });
+  monitor = framesOnlyMonitor((frame) => hub.broadcast(frame), batch);
   const sample = {
     v: 1 as const,
     seq: 1,

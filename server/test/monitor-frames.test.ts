@@ -1,21 +1,8 @@
-import type { Alert, ServerFrame } from '@pumpwatch/protocol';
+import type { ServerFrame } from '@pumpwatch/protocol';
 import { describe, expect, it } from 'vitest';
-import { AlertService } from '../src/alerts/alert-service.js';
-import { defaultEngineParams } from '../src/alerts/engine/params.js';
-import { defaultEscalationPolicy } from '../src/alerts/lifecycle.js';
-import { IngestStats } from '../src/ingest/ingest-stats.js';
-import { PumpMonitor } from '../src/monitor.js';
-import { PumpRegistry } from '../src/pumps/pump-registry.js';
-import type { AlertStore, SampleStore } from '../src/store/ports.js';
+import type { PumpMonitor } from '../src/monitor.js';
 import { sample } from './fixtures.js';
-
-const alertStore: AlertStore = {
-  save: async () => undefined,
-  get: async () => null,
-  unresolved: async (): Promise<Alert[]> => [],
-  list: async (): Promise<Alert[]> => [],
-  events: async () => [],
-};
+import { framesOnlyMonitor } from './support/frames-only-monitor.js';
 
 function busyFor(ms: number): void {
   const until = performance.now() + ms;
@@ -27,29 +14,11 @@ function busyFor(ms: number): void {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function monitorSending(frames: string[][], options: { batch?: number; slowFrameMs?: number } = {}) {
-  return new PumpMonitor({
-    registry: new PumpRegistry(600_000),
-    alerts: new AlertService({
-      store: alertStore,
-      params: defaultEngineParams,
-      policy: defaultEscalationPolicy,
-      tiers: [],
-      notifiers: [],
-      now: Date.now,
-      onTransition: () => undefined,
-      onError: () => undefined,
-    }),
-    samples: { append: () => undefined } as unknown as SampleStore,
-    stats: new IngestStats(),
-    now: Date.now,
-    broadcast: (frame: ServerFrame) => {
-      if (frame.type !== 'pumps') return;
-      frames.push(frame.pumps.map((pump) => pump.pumpId));
-      if (options.slowFrameMs) busyFor(options.slowFrameMs);
-    },
-    pumpFrameIntervalMs: 1000,
-    ...(options.batch ? { pumpFrameBatch: options.batch } : {}),
-  });
+  return framesOnlyMonitor((frame: ServerFrame) => {
+    if (frame.type !== 'pumps') return;
+    frames.push(frame.pumps.map((pump) => pump.pumpId));
+    if (options.slowFrameMs) busyFor(options.slowFrameMs);
+  }, options.batch);
 }
 
 /** Runs flushes until every one of `pumps` pumps was sent; returns how many pumps each flush sent. */
