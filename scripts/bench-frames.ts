@@ -11,7 +11,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import type { PumpMonitor } from '../server/src/monitor.js';
 import { WsHub } from '../server/src/ws/ws-hub.js';
 import { framesOnlyMonitor } from '../server/test/support/frames-only-monitor.js';
 import { Forked } from './support/forked.js';
@@ -32,7 +31,6 @@ const batches = values.batches.split(',').map(Number);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function measure(batch: number, clients: number) {
-  let monitor: PumpMonitor | undefined;
   const hub = new WsHub({
     path: '/ws',
     heartbeatMs: 5000,
@@ -40,7 +38,7 @@ async function measure(batch: number, clients: number) {
     snapshot: () => ({ type: 'snapshot', pumps: [], alerts: [] }),
     authorize: async () => () => true,
   });
-  monitor = framesOnlyMonitor((frame) => hub.broadcast(frame), batch);
+  const monitor = framesOnlyMonitor((frame) => hub.broadcast(frame), batch);
   const sample = {
     v: 1 as const,
     seq: 1,
@@ -62,7 +60,7 @@ async function measure(batch: number, clients: number) {
   // Liveness plays no part either: its timer is pushed out of the window.
   monitor.start(3_600_000);
   const markAll = () => {
-    for (let i = 0; i < pumps; i += 1) monitor?.markDirty(`PUMP-${i}`);
+    for (let i = 0; i < pumps; i += 1) monitor.markDirty(`PUMP-${i}`);
   };
   markAll();
   await sleep(2000);

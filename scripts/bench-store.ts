@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Alert } from '@pumpwatch/protocol';
 import { pino } from 'pino';
 import { storeConfigSchema } from '../server/src/store/config.js';
 import { openDuckDbStore } from '../server/src/store/duckdb/open-duckdb-store.js';
 import { openStorage, type Storage } from '../server/src/store/open-storage.js';
 import type { SampleStore } from '../server/src/store/ports.js';
+import { alert as fixtureAlert } from '../server/test/fixtures.js';
 import { startInfluxd } from '../test/support/influxd.js';
 
 const HELP = `npm run bench:store -- [options]
@@ -165,24 +165,12 @@ async function benchAlertBurst(count: number): Promise<void> {
   const started = performance.now();
   await Promise.all(
     Array.from({ length: count }, (_, i) => {
-      const alert: Alert = {
+      const alert = fixtureAlert({
         id: `PUMP-${i}.pump_offline.1`,
-        hubId: `hub-${i % 100}`,
         pumpId: `PUMP-${i}`,
         rule: 'pump_offline',
-        priority: 'medium',
-        status: 'active',
         raisedAt: Date.now(),
-        acknowledgedAt: null,
-        acknowledgedBy: null,
-        resolvedAt: null,
-        message: 'No data from the pump',
-        details: {},
-        latched: false,
-        snoozedUntil: null,
-        escalationLevel: 0,
-        escalatedAt: null,
-      };
+      });
       return store.alerts.save(alert, {
         alertId: alert.id,
         type: 'raised',

@@ -124,7 +124,7 @@ export class EngineCore {
   }
 
   /** Replaces (or, with null, removes) a pump's runtime override; the next sample is judged by it. */
-  setPumpParams(pumpId: string, override: PumpParamsOverride | null): EngineParams {
+  setPumpParams(pumpId: string, override: PumpParamsOverride | null): void {
     const params = this.resolvePumpParams(pumpId, override);
     if (override) this.runtimeParams.set(pumpId, override);
     else this.runtimeParams.delete(pumpId);
@@ -133,7 +133,6 @@ export class EngineCore {
       state.params = params;
       state.forceReconcile = true;
     }
-    return params;
   }
 
   /** The parameters in force for a pump. */

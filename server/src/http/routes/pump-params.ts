@@ -29,7 +29,7 @@ export function registerPumpParamsRoutes(
   },
 ): void {
   const admin = { preHandler: deps.security.require('admin') };
-  const describe = (pumpId: string) => {
+  const answerFor = (pumpId: string) => {
     const { setting, effective } = deps.alerts.pumpParams(pumpId);
     return {
       pumpId,
@@ -43,7 +43,7 @@ export function registerPumpParamsRoutes(
   app.get('/api/pumps/:pumpId/params', async (request, reply) => {
     const params = pumpParams.safeParse(request.params);
     if (!params.success) return sendValidationError(reply, params.error);
-    return describe(params.data.pumpId);
+    return answerFor(params.data.pumpId);
   });
 
   app.put('/api/pumps/:pumpId/params', admin, async (request, reply) => {
@@ -63,7 +63,7 @@ export function registerPumpParamsRoutes(
     await deps.store.put(setting);
     await deps.audit.record(by, 'params_set', pumpId, before, setting);
     deps.alerts.setPumpParams(pumpId, setting);
-    return describe(pumpId);
+    return answerFor(pumpId);
   });
 
   app.delete('/api/pumps/:pumpId/params', admin, async (request, reply) => {
