@@ -104,13 +104,15 @@ export function createPumpDetail(section: HTMLElement, getJson: GetJson) {
     heading,
     cardSlot,
     missing,
-    ruleSettings.element,
     rangeGroup,
     status,
     chartSlot,
     markerHeading,
     markerEmpty,
     markerList,
+    // Last: it is read after the view opens, and appearing higher up it moved the range buttons under
+    // a pointer about to press one (a browser test clicked the section instead of "7 days").
+    ruleSettings.element,
   );
 
   const markersNow = (m: DetailModel, from: number, to: number): AlertMarker[] => {
