@@ -45,10 +45,13 @@ describe('bad input over MQTT (embedded aedes)', () => {
       [topic, JSON.stringify({ v: 1, seq: 'x' })],
       [topic, JSON.stringify({ v: 1, seq: 5, ts: 1, state: 'infusing', rate_mL_h: 'fast', vi_mL: 0 })],
       [topic, JSON.stringify({ v: 2, seq: 5, ts: 1, state: 'infusing', rate_mL_h: 1, vi_mL: 0 })],
-      [topic, JSON.stringify({ pad: 'x'.repeat(70 * 1024) })],
+      // Over the 64 KiB payload limit, under the broker's packet limit (64 KiB + 1 KiB), so it reaches ingest.
+      [topic, JSON.stringify({ pad: 'x'.repeat(64 * 1024) })],
       [`${prefix}/hubs/hub-bad/pumps/PUMP-BAD/unknown`, goodSample(99)],
       [`${prefix}/something/else`, '{}'],
       [`${prefix}/hubs/hub-bad/status`, JSON.stringify({ online: 'maybe' })],
+      [telemetryTopic(prefix, 'hub-bad', 'constructor'), goodSample(1)],
+      [`${prefix}/hubs/__proto__/status`, JSON.stringify({ online: true, ts: 1 })],
     ];
     let seq = 0;
     for (const [badTopic, payload] of bad) {
@@ -73,6 +76,8 @@ describe('bad input over MQTT (embedded aedes)', () => {
       schema_invalid: 4,
       payload_too_large: 1,
       unknown_topic: 2,
+      reserved_id: 2,
+      pump_not_owned: 0,
     });
     const { body } = await getJson<{ samples: Array<{ seq: number }> }>(
       `${server.httpUrl}/api/pumps/PUMP-BAD/samples`,

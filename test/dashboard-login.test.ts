@@ -37,6 +37,41 @@ async function storedToken(page: Page): Promise<string | null> {
   });
 }
 
+/**
+ * Init script: counts the DOM listeners in place (added, not yet removed or aborted through their
+ * signal), as `window.__listeners()`. Runs in the page before any of its scripts.
+ */
+function countListeners(): void {
+  type Entry = { target: EventTarget; type: string; listener: unknown; capture: boolean };
+  const live = new Set<Entry>();
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+  const find = (target: EventTarget, type: string, listener: unknown, capture: boolean) =>
+    [...live].find(
+      (e) => e.target === target && e.type === type && e.listener === listener && e.capture === capture,
+    );
+  const captureOf = (options: unknown) =>
+    typeof options === 'boolean'
+      ? options
+      : Boolean((options as AddEventListenerOptions | undefined)?.capture);
+  EventTarget.prototype.addEventListener = function (type, listener, options) {
+    const capture = captureOf(options);
+    const signal = typeof options === 'object' ? options.signal : undefined;
+    if (!signal?.aborted && !find(this, type, listener, capture)) {
+      const entry = { target: this, type, listener, capture };
+      live.add(entry);
+      if (signal) add.call(signal, 'abort', () => live.delete(entry));
+    }
+    return add.call(this, type, listener, options);
+  };
+  EventTarget.prototype.removeEventListener = function (type, listener, options) {
+    const entry = find(this, type, listener, captureOf(options));
+    if (entry) live.delete(entry);
+    return remove.call(this, type, listener, options);
+  };
+  Object.assign(window, { __listeners: () => live.size });
+}
+
 const consoleShown = (page: Page) => page.locator('body[data-view="console"]').waitFor({ timeout: 10_000 });
 const loginShown = (page: Page, timeout = 10_000) =>
   page.locator('body[data-view="login"]').waitFor({ timeout });
@@ -94,6 +129,35 @@ describe('login page in a real browser', () => {
     await consoleShown(page);
     expect(await page.getByTestId('session-user').textContent()).toBe('ines');
     await page.close();
+  });
+
+  it('logs out and in again without a reload, leaving no listener of the first console behind', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(countListeners);
+    const page = await context.newPage();
+    await page.goto(`${server.httpUrl}/`);
+    await fillLogin(page, NURSE);
+    await consoleShown(page);
+    await page.locator('#live-indicator[data-live="true"]').waitFor({ timeout: 10_000 });
+    await page.evaluate(() => Object.assign(window, { __samePage: true }));
+    const first = await page.evaluate(() => (window as unknown as { __listeners(): number }).__listeners());
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await loginShown(page);
+    await fillLogin(page, NURSE);
+    await consoleShown(page);
+    await page.locator('#live-indicator[data-live="true"]').waitFor({ timeout: 10_000 });
+    // The same page (no reload), as many listeners as after the first login, and the header as new.
+    expect(await page.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage)).toBe(true);
+    const second = await page.evaluate(() => (window as unknown as { __listeners(): number }).__listeners());
+    console.info(`DOM listeners after the first login ${first}, after the second ${second}`);
+    expect(second).toBe(first);
+    expect(await page.getByTestId('logout-button').textContent()).toBe('Log out');
+    expect(await page.locator('#snooze-length option').count()).toBe(4);
+    // One click, one toggle: a listener left from the first console would toggle the pause back.
+    await page.locator('#audio-pause').click();
+    expect(await page.locator('#audio-pause').getAttribute('aria-pressed')).toBe('true');
+    await context.close();
   });
 
   it('fits a phone: labelled fields and a full-width button, nothing sideways', async () => {

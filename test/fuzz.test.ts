@@ -48,6 +48,7 @@ describe(`fuzzing with ${COUNT.toLocaleString('en')} random and mutated inputs p
     const client = await mqtt.connectAsync(server.mqttUrl, {
       username: 'hub-fuzz',
       password,
+      clientId: 'hub-fuzz',
       reconnectPeriod: 0,
     });
     const rng = createPrng(20261122);

@@ -25,6 +25,7 @@ describe('hub confinement on a real Mosquitto with the generated ACL', () => {
   let mosquitto: RunningMosquitto;
   let server: PumpwatchServer;
   let hubA: { password: string };
+  let hubB: { password: string };
 
   beforeAll(async () => {
     // 1. Register hubs on a server and export the broker files (hashes only; no password in clear).
@@ -38,7 +39,8 @@ describe('hub confinement on a real Mosquitto with the generated ACL', () => {
     const admin = await login(bootstrap.httpUrl, TEST_ADMIN.username, TEST_ADMIN.password);
     hubA = (await postJson<{ password: string }>(`${bootstrap.httpUrl}/api/hubs`, { hubId: 'hub-a' }, admin))
       .body;
-    await postJson(`${bootstrap.httpUrl}/api/hubs`, { hubId: 'hub-b' }, admin);
+    hubB = (await postJson<{ password: string }>(`${bootstrap.httpUrl}/api/hubs`, { hubId: 'hub-b' }, admin))
+      .body;
     await bootstrap.stop();
 
     // 2. The server, restarted with its broker user, exports the files; Mosquitto starts with them.
@@ -121,5 +123,30 @@ describe('hub confinement on a real Mosquitto with the generated ACL', () => {
     );
     expect(pumps).toContain('PUMP-A');
     expect(pumps).not.toContain('PUMP-SPOOFED');
+  });
+
+  it('refuses a sample under a hub’s own topic for a pump another hub owns (pump_not_owned)', async () => {
+    const sample = (seq: number, alarms: string[]) =>
+      JSON.stringify({ v: 1, seq, ts: Date.now(), state: 'infusing', rate_mL_h: 10, vi_mL: seq, alarms });
+    const b = await mqtt.connectAsync(mosquitto.url, { username: 'hub-b', password: hubB.password });
+    await b.publishAsync(telemetryTopic(prefix, 'hub-b', 'PUMP-B'), sample(1, ['occlusion']), { qos: 1 });
+    await b.endAsync();
+    const token = await login(server.httpUrl, TEST_ADMIN.username, TEST_ADMIN.password);
+    await waitFor(async () => (await getJson(`${server.httpUrl}/api/pumps/PUMP-B`, token)).status === 200);
+    // Mosquitto's ACL lets hub-a publish here: the topic is its own, the pump id is not.
+    const a = await mqtt.connectAsync(mosquitto.url, { username: 'hub-a', password: hubA.password });
+    await a.publishAsync(telemetryTopic(prefix, 'hub-a', 'PUMP-B'), sample(2, []), { qos: 1 });
+    await a.endAsync();
+    const health = await waitFor(async () => {
+      const { body } = await getJson<{ ingest: { rejected: { pump_not_owned: number } } }>(
+        `${server.httpUrl}/api/health`,
+      );
+      return body.ingest.rejected.pump_not_owned === 1 ? body : undefined;
+    });
+    expect(health.ingest.rejected.pump_not_owned).toBe(1);
+    const pump = (
+      await getJson<{ hubId: string; latest: { seq: number } }>(`${server.httpUrl}/api/pumps/PUMP-B`, token)
+    ).body;
+    expect(pump).toMatchObject({ hubId: 'hub-b', latest: { seq: 1 } });
   });
 });

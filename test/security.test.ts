@@ -86,13 +86,13 @@ describe('security with authentication required (the default)', () => {
     ]) {
       const created = await postJson(
         `${server.httpUrl}/api/users`,
-        { username, password: `${username}-password`, role },
+        { username, password: `${username}-password-1`, role },
         admin,
       );
       expect(created.status).toBe(201);
     }
-    nurse = await login(server.httpUrl, 'nina', 'nina-password');
-    viewer = await login(server.httpUrl, 'victor', 'victor-password');
+    nurse = await login(server.httpUrl, 'nina', 'nina-password-1');
+    viewer = await login(server.httpUrl, 'victor', 'victor-password-1');
   });
   afterAll(async () => {
     await server?.stop();
@@ -149,6 +149,7 @@ describe('security with authentication required (the default)', () => {
       mqtt.connectAsync(server.mqttUrl, {
         username: 'hub-sec',
         password: hub.body.password,
+        clientId: 'hub-sec:test',
         reconnectPeriod: 0,
       });
     const sample = (seq: number, alarms: string[] = []) =>
@@ -224,7 +225,7 @@ describe('security with authentication required (the default)', () => {
         (
           await call(server, 'POST', '/api/users', token, {
             username: 'x',
-            password: 'long-enough',
+            password: 'long-enough-passphrase',
             role: 'admin',
           })
         ).status,
@@ -274,7 +275,7 @@ describe('security with authentication required (the default)', () => {
   });
 
   it('ends a session at logout, closing its open WebSocket too', async () => {
-    const token = await login(server.httpUrl, 'victor', 'victor-password');
+    const token = await login(server.httpUrl, 'victor', 'victor-password-1');
     const open = new WebSocket(`${server.httpUrl.replace('http', 'ws')}/ws?token=${token}`);
     await new Promise((resolve) => open.once('open', resolve));
     const closed = new Promise<number>((resolve) => open.once('close', (code) => resolve(code)));

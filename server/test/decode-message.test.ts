@@ -29,6 +29,8 @@ describe('decodeMessage', () => {
   it.each([
     ['payload_too_large', telemetry, bytes(`{"pad":"${'x'.repeat(70_000)}"}`)],
     ['unknown_topic', 'pumpwatch/v1/hubs/hub-1/whatever', bytes('{}')],
+    ['reserved_id', 'pumpwatch/v1/hubs/hub-1/pumps/constructor/telemetry', bytes('{}')],
+    ['reserved_id', 'pumpwatch/v1/hubs/__proto__/status', bytes('{}')],
     ['invalid_json', telemetry, bytes('{"v":1,')],
     ['invalid_json', telemetry, Buffer.from([0xff, 0xfe, 0x00, 0x01])],
     ['schema_invalid', telemetry, bytes('{"v":1,"seq":"one"}')],

@@ -57,7 +57,8 @@ export class HubConnection implements TelemetryTransport {
     if (this.client) return;
     const { mqtt: settings, hubId, logger } = this.options;
     const clientOptions: IClientOptions = {
-      clientId: settings.clientId ?? `pumpwatch-gateway-${hubId}`,
+      // `{hubId}:…`: the embedded broker ties a client id to the hub logged in (docs/security.md).
+      clientId: settings.clientId ?? `${hubId}:gateway`,
       username: settings.username,
       password: settings.password,
       reconnectPeriod: settings.reconnectPeriodMs,

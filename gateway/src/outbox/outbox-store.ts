@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import type { TelemetrySample } from '@pumpwatch/protocol';
 import { ClassicLevel } from 'classic-level';
 import { GatewayError } from '../errors.js';
 import type { PumpReadingSample } from '../sources/pump-source.js';
 import { IdFifo } from './id-fifo.js';
+import { keepPrivate, makePrivateDir } from './private-files.js';
 
 export interface OutboxEntry {
   id: number;
@@ -55,6 +55,7 @@ export class OutboxStore {
   private committedEnd = 0;
   private droppedTotal = 0;
   private closed = false;
+  private modes: { close(): void } | undefined;
 
   private constructor(
     private readonly db: ClassicLevel<string, string>,
@@ -64,7 +65,8 @@ export class OutboxStore {
   static async open(dir: string, options: OutboxStoreOptions): Promise<OutboxStore> {
     let db: ClassicLevel<string, string>;
     try {
-      await mkdir(dir, { recursive: true });
+      // 0700 and its files 0600: the outbox holds patient telemetry (issue #11: data files were 0644).
+      makePrivateDir(dir);
       db = new ClassicLevel<string, string>(dir, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
       await db.open();
     } catch (error) {
@@ -74,6 +76,7 @@ export class OutboxStore {
       });
     }
     const store = new OutboxStore(db, options);
+    store.modes = keepPrivate(dir);
     await store.load();
     return store;
   }
@@ -131,6 +134,7 @@ export class OutboxStore {
     this.closed = true;
     while (this.flushing) await this.flushing;
     await this.db.close();
+    this.modes?.close();
   }
 
   private async load(): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PASSWORD_LENGTH, passwordProblem } from './password-policy.js';
 
 /**
  * Security settings (docs/security.md). `mode: required` is the default and the only production
@@ -8,9 +9,9 @@ import { z } from 'zod';
 export const authConfigSchema = z
   .object({
     mode: z.enum(['required', 'disabled']).default('required'),
-    /** Ensured at start (`PUMPWATCH_ADMIN_USER` / `PUMPWATCH_ADMIN_PASSWORD`). */
+    /** Ensured at start (`PUMPWATCH_ADMIN_USER` / `PUMPWATCH_ADMIN_PASSWORD`); the password policy applies. */
     adminUser: z.string().min(1).max(64).optional(),
-    adminPassword: z.string().min(8).max(200).optional(),
+    adminPassword: z.string().max(MAX_PASSWORD_LENGTH).optional(),
     /** HMAC key for session tokens; by default a random key kept in the data directory. */
     tokenSecret: z.string().min(32).optional(),
     tokenTtlMs: z
@@ -30,6 +31,11 @@ export const authConfigSchema = z
   .refine((auth) => (auth.adminUser === undefined) === (auth.adminPassword === undefined), {
     message: 'adminUser and adminPassword go together',
     path: ['adminPassword'],
+  })
+  .superRefine((auth, context) => {
+    if (auth.adminUser === undefined || auth.adminPassword === undefined) return;
+    const problem = passwordProblem(auth.adminPassword, auth.adminUser);
+    if (problem) context.addIssue({ code: 'custom', path: ['adminPassword'], message: problem });
   });
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 
@@ -39,6 +45,13 @@ export const tlsConfigSchema = z
     certFile: z.string().min(1),
     keyFile: z.string().min(1),
     mqttsPort: z.coerce.number().int().min(0).max(65535).default(8883),
+    /**
+     * Keep the embedded broker's plain MQTT listener beside MQTT over TLS. Off by default: with it on,
+     * hub passwords still cross the network in clear (issue #11).
+     */
+    keepPlainMqtt: z
+      .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean())
+      .default(false),
   })
   .optional();
 
@@ -55,5 +68,28 @@ export function tlsConfigFromEnv(base: unknown, env: NodeJS.ProcessEnv): Record<
   const tls: Record<string, unknown> = { ...(base as object | undefined) };
   if (env.PUMPWATCH_TLS_CERT) tls.certFile = env.PUMPWATCH_TLS_CERT;
   if (env.PUMPWATCH_TLS_KEY) tls.keyFile = env.PUMPWATCH_TLS_KEY;
+  // Alone it configures no TLS: it only qualifies certificates set elsewhere.
+  if (env.PUMPWATCH_TLS_KEEP_PLAIN_MQTT && Object.keys(tls).length > 0)
+    tls.keepPlainMqtt = env.PUMPWATCH_TLS_KEEP_PLAIN_MQTT;
   return Object.keys(tls).length ? tls : undefined;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * With authentication disabled every caller is an admin, so the server may listen only where nobody
+ * else can reach it. The config paths that would expose it; empty when it is safe (or auth is on).
+ */
+export function developmentModeExposure(config: {
+  auth: { mode: string };
+  http: { host: string };
+  mqtt: { url?: string | undefined; embeddedHost: string };
+}): string[] {
+  if (config.auth.mode !== 'disabled') return [];
+  const paths: string[] = [];
+  if (!isLoopback(config.http.host)) paths.push('http.host');
+  if (config.mqtt.url === undefined && !isLoopback(config.mqtt.embeddedHost)) paths.push('mqtt.embeddedHost');
+  return paths;
 }

@@ -5,6 +5,12 @@ export interface StoredUser {
   passwordHash: string;
   role: Role;
   createdAt: number;
+  /**
+   * When the password was last set (ms). Tokens issued before it, or before `createdAt`, are refused: a
+   * reset ends older sessions, a re-created name does not bring back the old account's tokens. Users
+   * stored before this was kept read as 0.
+   */
+  passwordChangedAt: number;
 }
 
 export interface StoredHub {
@@ -37,6 +43,8 @@ export interface AuditQuery {
 export interface SecurityStore {
   getUser(username: string): Promise<StoredUser | null>;
   putUser(user: StoredUser): Promise<void>;
+  /** False when there was no such user. */
+  deleteUser(username: string): Promise<boolean>;
   listUsers(): Promise<StoredUser[]>;
   getHub(hubId: string): Promise<StoredHub | null>;
   putHub(hub: StoredHub): Promise<void>;

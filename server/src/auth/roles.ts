@@ -1,11 +1,15 @@
 import { z } from 'zod';
 
-/** viewer reads; nurse also acknowledges and snoozes; admin also manages orders, users, hubs and audit. */
-export const roles = ['viewer', 'nurse', 'admin'] as const;
+/**
+ * viewer reads (patients by initials, no contact details); nurse also acknowledges and snoozes and reads
+ * patients' contact details; coordinator (intake) also manages patients, therapies, assignments and
+ * care teams; admin also manages orders, rule settings, users, hubs and the audit log.
+ */
+export const roles = ['viewer', 'nurse', 'coordinator', 'admin'] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
-const RANK: Record<Role, number> = { viewer: 1, nurse: 2, admin: 3 };
+const RANK: Record<Role, number> = { viewer: 1, nurse: 2, coordinator: 3, admin: 4 };
 
 export function hasRole(actual: Role, required: Role): boolean {
   return RANK[actual] >= RANK[required];

@@ -38,9 +38,9 @@ export async function createSecurityServices(options: {
 }): Promise<SecurityServices> {
   const { config, store, now, logger } = options;
   const secret = config.tokenSecret ?? tokenSecretIn(options.dataDir);
-  const tokens = new TokenService(secret, config.tokenTtlMs, now);
-  for (const jti of await store.revokedTokens(now())) tokens.markRevoked(jti);
   const users = new UserService(store, now);
+  const tokens = new TokenService(secret, config.tokenTtlMs, now, users);
+  for (const jti of await store.revokedTokens(now())) tokens.markRevoked(jti);
   if (config.adminUser && config.adminPassword) {
     await users.ensureAdmin(config.adminUser, config.adminPassword);
     logger.info({ username: config.adminUser }, 'admin user ensured');

@@ -26,6 +26,7 @@ export function decodeMessage(prefix: string, topic: string, payload: Uint8Array
   }
   const parsedTopic = parseTopic(prefix, topic);
   if (parsedTopic.kind === 'unknown') return { kind: 'rejected', reason: 'unknown_topic', detail: topic };
+  if (parsedTopic.kind === 'reserved') return { kind: 'rejected', reason: 'reserved_id', detail: topic };
 
   let json: unknown;
   try {

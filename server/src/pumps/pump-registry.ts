@@ -31,15 +31,36 @@ export class PumpRegistry {
     return this.pumps.get(pumpId);
   }
 
-  /** The record for a pump, created on first sight; a pump that moves to another hub follows it. */
-  ensurePump(hubId: string, pumpId: string): PumpRecord {
-    let record = this.pumps.get(pumpId);
-    if (!record) {
-      record = { pumpId, hubId, latest: null, lastSeen: null, link: 'unknown', seqs: new SeqWindow() };
-      this.pumps.set(pumpId, record);
-    }
-    record.hubId = hubId;
-    return record;
+  /**
+   * The record for a pump, created on first sight and bound to the hub that reported it; `null` when
+   * another hub owns it. A hub could once take over any pump by reporting its id, resolving its alerts
+   * or raising false ones (issue #11); only `movePump` (an admin, audited) changes the owner now. At
+   * start the owner is the hub of the pump's latest stored sample (`WardCore.restorePump`).
+   */
+  ensurePump(hubId: string, pumpId: string): PumpRecord | null {
+    const record = this.pumps.get(pumpId);
+    if (record) return record.hubId === hubId ? record : null;
+    const created: PumpRecord = {
+      pumpId,
+      hubId,
+      latest: null,
+      lastSeen: null,
+      link: 'unknown',
+      seqs: new SeqWindow(),
+    };
+    this.pumps.set(pumpId, created);
+    return created;
+  }
+
+  /**
+   * Binds a known pump to another hub; returns the hub it was on, or `undefined` for an unknown pump.
+   * Seqs are the gateway's own counter (docs/protocol.md), so the new hub's start afresh.
+   */
+  movePump(pumpId: string, hubId: string): string | undefined {
+    const record = this.pumps.get(pumpId);
+    if (!record) return undefined;
+    if (record.hubId !== hubId) this.pumps.set(pumpId, { ...record, hubId, seqs: new SeqWindow() });
+    return record.hubId;
   }
 
   allPumps(): IterableIterator<PumpRecord> {

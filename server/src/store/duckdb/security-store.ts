@@ -10,6 +10,13 @@ export const securitySchemaStatements = [
      role VARCHAR NOT NULL,
      created_at BIGINT NOT NULL
    )`,
+  // When each user's password was last set. A table of its own, not a column of `users`: stores made
+  // before it keep their rows untouched and need no ALTER TABLE (see schema.ts); a user without a row
+  // here reads as 0. Written and deleted in the same transaction as its `users` row.
+  `CREATE TABLE IF NOT EXISTS user_password_changes (
+     username VARCHAR PRIMARY KEY,
+     changed_at BIGINT NOT NULL
+   )`,
   `CREATE TABLE IF NOT EXISTS hubs (
      hub_id VARCHAR PRIMARY KEY,
      password_hash VARCHAR NOT NULL,
@@ -45,22 +52,40 @@ export class DuckDbSecurityStore implements SecurityStore {
   }
 
   async getUser(username: string): Promise<StoredUser | null> {
-    const rows = await this.rows('SELECT * FROM users WHERE username = $u', { u: username });
+    const rows = await this.rows(`${SELECT_USERS} WHERE u.username = $u`, { u: username });
     const row = rows[0];
     return row ? toUser(row) : null;
   }
 
   putUser(user: StoredUser): Promise<void> {
+    return this.serial(() =>
+      this.transaction(async () => {
+        await this.connection.run(
+          'INSERT OR REPLACE INTO users (username, password_hash, role, created_at) VALUES ($u, $h, $r, $c)',
+          { u: user.username, h: user.passwordHash, r: user.role, c: BigInt(user.createdAt) },
+        );
+        await this.connection.run(
+          'INSERT OR REPLACE INTO user_password_changes (username, changed_at) VALUES ($u, $c)',
+          { u: user.username, c: BigInt(user.passwordChangedAt) },
+        );
+      }),
+    );
+  }
+
+  deleteUser(username: string): Promise<boolean> {
     return this.serial(async () => {
-      await this.connection.run(
-        'INSERT OR REPLACE INTO users (username, password_hash, role, created_at) VALUES ($u, $h, $r, $c)',
-        { u: user.username, h: user.passwordHash, r: user.role, c: BigInt(user.createdAt) },
-      );
+      const existing = await this.rows('SELECT username FROM users WHERE username = $u', { u: username });
+      if (existing.length === 0) return false;
+      await this.transaction(async () => {
+        await this.connection.run('DELETE FROM users WHERE username = $u', { u: username });
+        await this.connection.run('DELETE FROM user_password_changes WHERE username = $u', { u: username });
+      });
+      return true;
     });
   }
 
   async listUsers(): Promise<StoredUser[]> {
-    return (await this.rows('SELECT * FROM users ORDER BY username')).map(toUser);
+    return (await this.rows(`${SELECT_USERS} ORDER BY u.username`)).map(toUser);
   }
 
   async getHub(hubId: string): Promise<StoredHub | null> {
@@ -139,11 +164,26 @@ export class DuckDbSecurityStore implements SecurityStore {
     }));
   }
 
+  private async transaction(work: () => Promise<void>): Promise<void> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      await work();
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    await this.connection.run('COMMIT');
+  }
+
   private async rows(sql: string, values: Record<string, string | bigint | null> = {}) {
     const result = await this.connection.runAndReadAll(sql, values);
     return result.getRowObjectsJS();
   }
 }
+
+/** Users with the time their password was last set; 0 for one stored before that was kept. */
+const SELECT_USERS = `SELECT u.*, coalesce(p.changed_at, 0) AS password_changed_at
+  FROM users u LEFT JOIN user_password_changes p ON p.username = u.username`;
 
 function toUser(row: Record<string, unknown>): StoredUser {
   return {
@@ -151,6 +191,7 @@ function toUser(row: Record<string, unknown>): StoredUser {
     passwordHash: String(row.password_hash),
     role: String(row.role) as Role,
     createdAt: Number(row.created_at),
+    passwordChangedAt: Number(row.password_changed_at),
   };
 }
 
