@@ -2,14 +2,16 @@
  * `npm run bench:engine`: the alert engine core (rules + lifecycle, no I/O) on a mixed trace of 10,000
  * simulated pumps. Prints samples/s, ns/sample, heap growth while measuring, and memory per pump, next to
  * a bare loop over the same samples measured in the same run (these machines are shared: compare the
- * ratio, not absolute times). Writes artifacts/bench-engine.json.
+ * ratio, not absolute times). Then the same trace through the ward core the server runs (registry,
+ * duplicate detection, hub index and the engine: WardCore), in the same run, so the ratio of the two
+ * says what the ward's bookkeeping costs. Writes artifacts/bench-engine.json.
  *
  *   npm run bench:engine -- [--pumps 10000] [--seconds 120] [--repeats 5]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type TelemetrySample, telemetrySampleSchema } from '@pumpwatch/protocol';
-import { defaultEngineParams, defaultEscalationPolicy, EngineCore } from '@pumpwatch/server';
+import { defaultEngineParams, defaultEscalationPolicy, EngineCore, WardCore } from '@pumpwatch/server';
 import { buildScenario, createPumpFromScenario, NORMAL_RATES_mL_h } from '@pumpwatch/simulators';
 
 const { values } = parseArgs({
@@ -89,6 +91,37 @@ function buildTrace(): Entry[] {
 
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
+}
+
+/**
+ * The ward core on the trace: the first half to warm up, then REPEATS passes of the second half, each
+ * shifted forward in event time and in seq (so no sample is a duplicate). Best and median ms per pass.
+ */
+function measureWard(trace: Entry[], half: number, span: number): { bestMs: number; medianMs: number } {
+  const ward = new WardCore({ params: defaultEngineParams, policy: defaultEscalationPolicy });
+  let transitions = 0;
+  const run = (from: number, to: number) => {
+    for (let i = from; i < to; i += 1) {
+      const { pumpId, sample } = trace[i] as Entry;
+      const outcome = ward.onSample('bench-hub', pumpId, sample, sample.ts);
+      if ('transitions' in outcome) transitions += outcome.transitions.length;
+    }
+  };
+  run(0, half);
+  const times: number[] = [];
+  for (let repeat = 0; repeat < REPEATS; repeat += 1) {
+    for (let i = half; i < trace.length; i += 1) {
+      const entry = trace[i] as Entry;
+      entry.sample.ts += span;
+      entry.sample.seq += SECONDS;
+    }
+    const started = performance.now();
+    run(half, trace.length);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  if (transitions === -1) console.log(transitions);
+  return { bestMs: times[0] as number, medianMs: times[Math.floor(times.length / 2)] as number };
 }
 
 function main(): void {
@@ -171,6 +204,7 @@ function main(): void {
   const medianMs = times[Math.floor(times.length / 2)] as number;
 
   const measured = trace.length - half;
+  const ward = measureWard(trace, half, span);
   const result = {
     pumps: PUMPS,
     samplesMeasured: measured,
@@ -189,6 +223,11 @@ function main(): void {
     steadyStateSamples: steady.length,
     steadyStateTransitions: steadyTransitions,
     steadyStateHeapGrowthBytesPerSample: Number((steadyHeapGrowth / steady.length).toFixed(3)),
+    wardSamplesPerSecond: Math.round(measured / (ward.bestMs / 1000)),
+    wardMedianSamplesPerSecond: Math.round(measured / (ward.medianMs / 1000)),
+    wardNsPerSample: Number(((ward.bestMs * 1e6) / measured).toFixed(1)),
+    /** Ward over engine, best against best, in this run. */
+    wardOverEngineTime: Number((ward.bestMs / elapsedMs).toFixed(2)),
     node: process.version,
   };
   console.table({
@@ -199,6 +238,14 @@ function main(): void {
     'engine core, median': {
       'samples/s': result.medianSamplesPerSecond.toLocaleString('en'),
       'ns/sample': result.medianNsPerSample,
+    },
+    [`ward core, best of ${REPEATS}`]: {
+      'samples/s': result.wardSamplesPerSecond.toLocaleString('en'),
+      'ns/sample': result.wardNsPerSample,
+    },
+    'ward core, median': {
+      'samples/s': result.wardMedianSamplesPerSecond.toLocaleString('en'),
+      'ns/sample': Number(((ward.medianMs * 1e6) / measured).toFixed(1)),
     },
     'bare loop (baseline)': {
       'samples/s': Math.round(measured / (bareMs / 1000)).toLocaleString('en'),
@@ -211,7 +258,8 @@ function main(): void {
       `retained after GC: ${(result.retainedAfterGcBytes / 1024).toFixed(0)} KiB; ` +
       `steady state (${result.steadyStateSamples} samples of normal pumps, ${result.steadyStateTransitions} transitions): ` +
       `${result.steadyStateHeapGrowthBytesPerSample} B/sample; ` +
-      `memory per pump: ${result.memoryPerPumpBytes} B`,
+      `memory per pump: ${result.memoryPerPumpBytes} B; ` +
+      `ward core / engine core time: ${result.wardOverEngineTime}`,
   );
   mkdirSync('artifacts', { recursive: true });
   writeFileSync('artifacts/bench-engine.json', `${JSON.stringify(result, null, 2)}\n`);

@@ -11,8 +11,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { WsHub } from '../server/src/ws/ws-hub.js';
-import { framesOnlyMonitor } from '../server/test/support/frames-only-monitor.js';
+import {
+  composeWard,
+  defaultEngineParams,
+  defaultEscalationPolicy,
+  IngestStats,
+  openMemoryStore,
+  WsHub,
+} from '@pumpwatch/server';
+import { pino } from 'pino';
 import { Forked } from './support/forked.js';
 
 const { values } = parseArgs({
@@ -36,9 +43,23 @@ async function measure(batch: number, clients: number) {
     heartbeatMs: 5000,
     now: Date.now,
     snapshot: () => ({ type: 'snapshot', pumps: [], alerts: [] }),
-    authorize: async () => () => true,
+    authorize: async () => ({ stillAuthorized: () => true }),
   });
-  const monitor = framesOnlyMonitor((frame) => hub.broadcast(frame), batch);
+  // The server's ward on the memory store: real rules and registry, nothing written anywhere.
+  const ward = composeWard({
+    params: defaultEngineParams,
+    policy: defaultEscalationPolicy,
+    tiers: [],
+    notifiers: [],
+    store: openMemoryStore(),
+    stats: new IngestStats(),
+    now: Date.now,
+    logger: pino({ level: 'silent' }),
+    onError: () => undefined,
+    onAlertError: () => undefined,
+    pumpFrameIntervalMs: 1000,
+  });
+  const frames = ward.attachBroadcast((frame) => hub.broadcast(frame), batch);
   const sample = {
     v: 1 as const,
     seq: 1,
@@ -48,7 +69,8 @@ async function measure(batch: number, clients: number) {
     vi_mL: 1,
     alarms: [],
   };
-  for (let i = 0; i < pumps; i += 1) monitor.onSample(`hub-${i % 1000}`, `PUMP-${i}`, { ...sample, seq: 1 });
+  for (let i = 0; i < pumps; i += 1)
+    ward.shell.onSample(`hub-${i % 1000}`, `PUMP-${i}`, { ...sample, seq: 1 });
   const http = createServer();
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   hub.attach(http);
@@ -57,10 +79,12 @@ async function measure(batch: number, clients: number) {
     `ws://127.0.0.1:${port}/ws`,
     String(clients),
   ]);
-  // Liveness plays no part either: its timer is pushed out of the window.
-  monitor.start(3_600_000);
+  // Liveness plays no part: the ward's tick is not started.
+  frames.start();
   const markAll = () => {
-    for (let i = 0; i < pumps; i += 1) monitor.markDirty(`PUMP-${i}`);
+    const changed: string[] = [];
+    for (let i = 0; i < pumps; i += 1) changed.push(`PUMP-${i}`);
+    ward.bus.emit('pumpsChanged', changed);
   };
   markAll();
   await sleep(2000);
@@ -81,7 +105,7 @@ async function measure(batch: number, clients: number) {
     updates: number;
     frames: number;
   };
-  monitor.stop();
+  frames.stop();
   await child.stop();
   await hub.close();
   await new Promise((resolve) => http.close(resolve));

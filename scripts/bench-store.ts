@@ -8,13 +8,16 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  openDuckDbStore,
+  openStorage,
+  type SampleStore,
+  type Storage,
+  storeConfigSchema,
+} from '@pumpwatch/server/store';
+import { alert as fixtureAlert } from '@pumpwatch/server/testing';
+import { startInfluxd } from '@pumpwatch/test/support';
 import { pino } from 'pino';
-import { storeConfigSchema } from '../server/src/store/config.js';
-import { openDuckDbStore } from '../server/src/store/duckdb/open-duckdb-store.js';
-import { openStorage, type Storage } from '../server/src/store/open-storage.js';
-import type { SampleStore } from '../server/src/store/ports.js';
-import { alert as fixtureAlert } from '../server/test/fixtures.js';
-import { startInfluxd } from '../test/support/influxd.js';
 
 const HELP = `npm run bench:store -- [options]
 

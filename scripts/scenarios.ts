@@ -1,14 +1,14 @@
 /**
- * `npm run scenarios`: the scenario quality report. Replays every scenario case through the alert engine
- * core (EngineCore, default parameters) as fast as the CPU allows, in event time, then a corpus of normal
- * infusions (≥ 1,000 pump-hours across 0.5–500 mL/h) for the false-alert count. Prints per rule the
+ * `npm run scenarios`: the scenario quality report. Replays every scenario case through the ward core
+ * (WardCore: registry, dedup, liveness and rules, default parameters), the server's own, as fast as the
+ * CPU allows, in event time, then a corpus of normal infusions (≥ 1,000 pump-hours across 0.5–500 mL/h) for the false-alert count. Prints per rule the
  * detections, detection delay and false alerts; writes artifacts/scenarios.json.
  *
  *   npm run scenarios -- [--seeds 16] [--hours 4] [--markdown]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { defaultEngineParams, defaultEscalationPolicy, EngineCore, sampleRuleIds } from '@pumpwatch/server';
+import { defaultEngineParams, defaultEscalationPolicy, sampleRuleIds, WardCore } from '@pumpwatch/server';
 import {
   type CaseOutcome,
   formatDelay,
@@ -29,11 +29,11 @@ const { values } = parseArgs({
   },
 });
 
-const newEngine = () => new EngineCore({ params: defaultEngineParams, policy: defaultEscalationPolicy });
+const newWard = () => new WardCore({ params: defaultEngineParams, policy: defaultEscalationPolicy });
 const ruleIds = [...sampleRuleIds, 'pump_offline', 'hub_offline'];
 
 const started = performance.now();
-const faults = scenarioCases.map((c) => runCase(newEngine, c, START_TS));
+const faults = scenarioCases.map((c) => runCase(newWard, c, START_TS));
 console.log(`fault cases: ${faults.length} replayed in ${seconds(started)} s`);
 for (const outcome of faults) console.log(`  ${describeCase(outcome)}`);
 
@@ -41,7 +41,7 @@ const corpus = normalCorpus({ seeds: Number(values.seeds), hours: Number(values.
 const normalStarted = performance.now();
 const normal: CaseOutcome[] = [];
 for (const [index, c] of corpus.entries()) {
-  normal.push(runCase(newEngine, c, START_TS));
+  normal.push(runCase(newWard, c, START_TS));
   if (process.stdout.isTTY && index % 8 === 7) {
     process.stdout.write(`\r  normal corpus: ${index + 1}/${corpus.length} traces…`);
   }

@@ -24,7 +24,7 @@ import { alarmFlagsOf, applyAnnunciation, idsSample, pumpStateOf } from '../src/
 const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
 
 /**
- * Byte fixtures for every annunciation type ALARMS.md names, written out by hand from IDS 1.0.2:
+ * Byte fixtures for every annunciation type docs/clinical-reference.md#ble-profile names, written out by hand from IDS 1.0.2:
  * flags 0x01 (annunciation present), instance id u16, type u16, status 0x33 (pending).
  */
 const alarmsMdFixtures: Array<[name: string, bytes: string, flag: string]> = [

@@ -1,121 +1,19 @@
 import {
   AnnunciationStatus,
   AnnunciationType,
-  BATTERY_LEVEL,
-  BATTERY_SERVICE,
-  encodeBatteryLevel,
   encodeIddAnnunciationStatus,
-  encodeIddStatus,
   encodeIddStatusChanged,
-  encodeInfusionTelemetry,
   IDD_ANNUNCIATION_STATUS,
   IDD_STATUS,
   IDD_STATUS_CHANGED,
   IDS_SERVICE,
-  INFUSION_TELEMETRY,
-  OperationalState,
   StatusChangedFlag,
   TherapyControlState,
 } from '@pumpwatch/simulators/ble';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BlePumpSource } from '../src/sources/ble/ble-source.js';
-import type { BleConnection, BleTransport } from '../src/sources/ble/ble-transport.js';
 import type { PumpReading, PumpSourceListener } from '../src/sources/pump-source.js';
-
-/**
- * A simulated IDS pump at the GATT-value level: characteristic values as bytes, indications, a link
- * that can be cut, reads that can be made slow. It implements the driver's transport port; only the
- * radio is missing.
- */
-class SimulatedPeripheral implements BleTransport {
-  values = new Map<string, Uint8Array>();
-  private subscribers = new Map<string, (value: Uint8Array) => void>();
-  private dropLink: ((reason: string) => void) | null = null;
-  inRange = true;
-  connects = 0;
-  readDelayMs = 0;
-  reads = 0;
-  private ts = 1_763_812_800_000;
-
-  constructor() {
-    this.set(IDS_SERVICE, IDD_STATUS, this.status(TherapyControlState.run));
-    this.set(IDS_SERVICE, IDD_ANNUNCIATION_STATUS, encodeIddAnnunciationStatus(null));
-    this.set(BATTERY_SERVICE, BATTERY_LEVEL, encodeBatteryLevel(76));
-    this.tick();
-  }
-
-  status(therapy: number): Uint8Array {
-    return encodeIddStatus({
-      therapyControlState: therapy,
-      operationalState: OperationalState.ready,
-      reservoirRemaining_IU: 150,
-      reservoirAttached: true,
-    });
-  }
-
-  set(service: string, characteristic: string, value: Uint8Array): void {
-    this.values.set(`${service}/${characteristic}`, value);
-  }
-
-  /** The pump's clock moves and its infusion telemetry with it. */
-  tick(): void {
-    this.ts += 1000;
-    this.set(
-      IDS_SERVICE,
-      INFUSION_TELEMETRY,
-      encodeInfusionTelemetry({
-        ts: this.ts,
-        rate_mL_h: 10,
-        vi_mL: (this.ts % 100_000) / 1000,
-        pressure_mmHg: 40,
-      }),
-    );
-  }
-
-  indicate(characteristic: string, value: Uint8Array): void {
-    this.set(IDS_SERVICE, characteristic, value);
-    this.subscribers.get(characteristic)?.(value);
-  }
-
-  cutLink(): void {
-    const drop = this.dropLink;
-    this.dropLink = null;
-    this.subscribers.clear();
-    drop?.('connection timeout (0x08)');
-  }
-
-  async connect(address: string): Promise<BleConnection> {
-    if (!this.inRange) throw new Error(`peripheral ${address} not found within 100 ms`);
-    this.connects++;
-    let alive = true;
-    return {
-      has: (service, characteristic) => this.values.has(`${service}/${characteristic}`),
-      read: async (service, characteristic) => {
-        if (!alive) throw new Error('not connected');
-        this.reads++;
-        if (this.readDelayMs) await new Promise((resolve) => setTimeout(resolve, this.readDelayMs));
-        const value = this.values.get(`${service}/${characteristic}`);
-        if (!value) throw new Error(`no characteristic ${characteristic}`);
-        return value;
-      },
-      subscribe: async (_service, characteristic, onValue) => {
-        this.subscribers.set(characteristic, onValue);
-      },
-      onDisconnect: (listener) => {
-        this.dropLink = (reason) => {
-          alive = false;
-          listener(reason);
-        };
-      },
-      disconnect: async () => {
-        alive = false;
-        this.dropLink = null;
-      },
-    };
-  }
-
-  async close(): Promise<void> {}
-}
+import { SimulatedPeripheral } from './support/simulated-peripheral.js';
 
 function recorder() {
   const readings: PumpReading[] = [];

@@ -1,5 +1,5 @@
 /** The benchmark starts Mosquitto with the tests' launcher; only its queue settings are its own. */
-export { type RunningMosquitto, startMosquitto } from '../../test/support/mosquitto.js';
+export { type RunningMosquitto, startMosquitto } from '@pumpwatch/test/support';
 
 /**
  * Queue settings for a broker in front of one server subscriber. Mosquitto's defaults (20 messages in

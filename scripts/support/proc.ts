@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 // Ports and polling are the tests' helpers; this file adds what only the benchmark reads from /proc.
-export { canConnect, freePort } from '../../test/support/ports.js';
-export { sleep, waitFor } from '../../test/support/wait.js';
+export { canConnect, freePort, sleep, waitFor } from '@pumpwatch/test/support';
 
 /** Resident set size of a process (Linux /proc), in bytes; NaN when it is gone. */
 export function rssOf(pid: number): number {

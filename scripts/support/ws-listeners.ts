@@ -14,7 +14,6 @@ const sockets = await Promise.all(
     socket.on('message', (data) => {
       frames += 1;
       const frame = JSON.parse(String(data)) as { type: string; pumps?: unknown[] };
-      if (frame.type === 'pump') updates += 1;
       if (frame.type === 'pumps') updates += frame.pumps?.length ?? 0;
     });
     await new Promise((resolve, reject) => {

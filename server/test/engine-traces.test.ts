@@ -14,7 +14,8 @@ describe('rules on simulated pump traces', () => {
     'detects a downstream occlusion at %s mL/h, warning early at low rates',
     (rate) => {
       const onset = 10 * MIN;
-      // Realistic line compliance: ~50 min to the limit at 0.5 mL/h, ~5 min at 5 mL/h (ALARMS.md).
+      // Realistic line compliance: ~50 min to the limit at 0.5 mL/h, ~5 min at 5 mL/h
+      // (docs/clinical-reference.md#occlusion).
       const samples = scenarioTrace('normal', {
         rate_mL_h: rate,
         vtbi_mL: rate * 10,

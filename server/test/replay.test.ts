@@ -1,8 +1,8 @@
 import type { TelemetrySample } from '@pumpwatch/protocol';
 import { describe, expect, it } from 'vitest';
 import { defaultEngineParams } from '../src/alerts/engine/params.js';
-import { EngineCore } from '../src/alerts/engine-core.js';
 import { type AlertTransition, defaultEscalationPolicy } from '../src/alerts/lifecycle.js';
+import { WardCore } from '../src/ward/ward-core.js';
 import { scenarioTrace } from './support/traces.js';
 
 const MIN = 60_000;
@@ -36,14 +36,14 @@ function mixedTrace(): Array<{ pumpId: string; sample: TelemetrySample }> {
 function replay(
   speed: number,
 ): Array<Pick<AlertTransition, 'type'> & { id: string; priority: string; raisedAt: number }> {
-  const core = new EngineCore({ params: defaultEngineParams, policy: defaultEscalationPolicy });
+  const ward = new WardCore({ params: defaultEngineParams, policy: defaultEscalationPolicy });
   const trace = mixedTrace();
   const firstTs = trace[0]?.sample.ts ?? 0;
   const out = [];
   for (const { pumpId, sample } of trace) {
     const serverNow = 5_000_000_000_000 + (sample.ts - firstTs) / speed;
-    for (const transition of core.onSample('hub', pumpId, sample, serverNow)) {
-      core.apply(transition.alert);
+    const outcome = ward.onSample('hub', pumpId, sample, serverNow);
+    for (const transition of 'transitions' in outcome ? outcome.transitions : []) {
       out.push({
         type: transition.type,
         id: transition.alert.id,

@@ -1,5 +1,5 @@
 import { MAX_RATE_ML_H } from '@pumpwatch/protocol';
-import type { ScenarioBuilder } from './scenarios.js';
+import type { ScenarioEntry } from './scenario-types.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -22,24 +22,24 @@ export const moreScenarioNames = [
 ] as const;
 export type MoreScenarioName = (typeof moreScenarioNames)[number];
 
-/** How far ahead of the hub the `clock_skew` pump's clock runs: well past the 30 s rule (ALARMS.md). */
+/**
+ * How far ahead of the hub the `clock_skew` pump's clock runs: well past the 30 s rule
+ * (docs/clinical-reference.md#rule-catalog).
+ */
 export const CLOCK_SKEW_OFFSET_MS = 2 * MINUTE;
 /** The `order_mismatch` pump is programmed at this multiple of the order: the classic tenfold error. */
 export const ORDER_MISMATCH_FACTOR = 10;
 /** The `rate_deviation` pump delivers this fraction of its programmed rate (30 % under). */
 export const RATE_DEVIATION_FACTOR = 0.7;
 
-export const moreScenarioBuilders: Record<
-  MoreScenarioName,
-  { defaults: { rate_mL_h: number; onsetMs: number }; build: ScenarioBuilder }
-> = {
+export const moreScenarioBuilders: Record<MoreScenarioName, ScenarioEntry> = {
   downstream_occlusion: {
     defaults: { rate_mL_h: 5, onsetMs: 2 * MINUTE },
     build: ({ rate_mL_h, vtbi_mL, onsetMs }) => ({
       description:
         'Downstream occlusion at onset on a line of realistic compliance (1.4e-3 mL/mmHg): pressure climbs ' +
         'at rate / compliance, ~50 min to the 300 mmHg limit at 0.5 mL/h, ~5 min at 5 mL/h, ~3 s at ' +
-        '100 mL/h (ALARMS.md); the pump then alarms and stops.',
+        '100 mL/h (docs/clinical-reference.md#occlusion); the pump then alarms and stops.',
       program: { rate_mL_h, vtbi_mL },
       events: [{ atMs: onsetMs, event: { type: 'occlusion' } }],
     }),

@@ -11,7 +11,7 @@ export interface PumpPhysics {
   venousPressure_mmHg: number;
   /**
    * Volume the line stores per mmHg while occluded. 1.4e-3 reproduces a syringe driver's disclosed time
-   * to occlusion alarm: ~5 min at 5 mL/h, ~50 min at 0.5 mL/h (shared/design/ALARMS.md, pump physics).
+   * to occlusion alarm: ~5 min at 5 mL/h, ~50 min at 0.5 mL/h (docs/clinical-reference.md#occlusion).
    */
   compliance_mL_per_mmHg: number;
   /** Keep-vein-open rate after VTBI completes (capped at the programmed rate). */
@@ -30,7 +30,10 @@ export interface PumpPhysics {
   /** Standard deviation and time constant of the slowly wandering flow error around the bias. */
   rateNoiseSd: number;
   rateNoiseTau_ms: number;
-  /** Total flow error is clamped to this: the spec promises ±5 % (ALARMS.md: real pumps ±2–6 %). */
+  /**
+   * Total flow error is clamped to this: the spec promises ±5 % (real pumps ±2–6 %:
+   * docs/clinical-reference.md#flow-accuracy).
+   */
   rateErrorMax: number;
   /** Sensor noise on the reported pressure (standard deviation). */
   pressureNoise_mmHg: number;

@@ -1,50 +1,21 @@
-import type { OrderInput, PumpState } from '@pumpwatch/protocol';
 import { SimulatorError } from './errors.js';
 import { moreScenarioBuilders, moreScenarioNames } from './more-scenarios.js';
-import type { PumpEvent } from './pump-events.js';
-import { PumpModel, type PumpProgram } from './pump-model.js';
-import { type PumpPhysics, STIFF_LINE_COMPLIANCE_mL_per_mmHg } from './pump-physics.js';
+import { PumpModel } from './pump-model.js';
+import { STIFF_LINE_COMPLIANCE_mL_per_mmHg } from './pump-physics.js';
+import type { ScenarioEntry, ScenarioParams, ScenarioStory } from './scenario-types.js';
 
-/** One scheduled event, `atMs` after the scenario starts. */
-export interface ScenarioStep {
-  atMs: number;
-  event: PumpEvent;
-}
+export type {
+  ScenarioBuilder,
+  ScenarioEntry,
+  ScenarioHub,
+  ScenarioParams,
+  ScenarioStep,
+  ScenarioStory,
+} from './scenario-types.js';
 
-/** A pump's story as plain data: how it starts and what happens to it. */
-export interface Scenario {
+/** A pump's story as plain data, under the name it is built by. */
+export interface Scenario extends ScenarioStory {
   name: ScenarioName;
-  description: string;
-  program: PumpProgram;
-  initialState?: PumpState;
-  initialVi_mL?: number;
-  battery_pct?: number;
-  onBattery?: boolean;
-  physics?: Partial<PumpPhysics>;
-  events: ScenarioStep[];
-  /**
-   * The physician's order for this pump. A runner against a server PUTs it to
-   * `/api/pumps/{pumpId}/order` before the pump starts; a replay sets it on the engine (`setOrder`).
-   */
-  order?: OrderInput;
-  /**
-   * What happens to the home hub itself. At `offlineAtMs` the hub vanishes (power cut, router down): a
-   * fake hub drops its MQTT connection without DISCONNECT, so the broker publishes its Last Will, and no
-   * telemetry leaves the home while the pump carries on. At `backAtMs` (optional) it reconnects.
-   */
-  hub?: ScenarioHub;
-}
-
-export interface ScenarioHub {
-  offlineAtMs: number;
-  backAtMs?: number;
-}
-
-export interface ScenarioParams {
-  rate_mL_h?: number;
-  vtbi_mL?: number;
-  /** When the scenario's problem starts, ms after the start. */
-  onsetMs?: number;
 }
 
 export const scenarioNames = [
@@ -64,13 +35,8 @@ export type ScenarioName = (typeof scenarioNames)[number];
 /** Rates the `normal` scenario is exercised at: from a slow chemo line to a fast antibiotic. */
 export const NORMAL_RATES_mL_h = [0.5, 5, 25, 80, 100, 125, 250] as const;
 
-export type ScenarioBuilder = (
-  p: Required<Pick<ScenarioParams, 'rate_mL_h' | 'vtbi_mL' | 'onsetMs'>>,
-) => Omit<Scenario, 'name'>;
-type Builder = ScenarioBuilder;
-
 /** Each builder receives the parameters with defaults filled in (rate, then VTBI for 4 h at that rate). */
-const builders: Record<ScenarioName, { defaults: { rate_mL_h: number; onsetMs: number }; build: Builder }> = {
+const builders: Record<ScenarioName, ScenarioEntry> = {
   normal: {
     defaults: { rate_mL_h: 100, onsetMs: 0 },
     build: ({ rate_mL_h, vtbi_mL }) => ({

@@ -28,7 +28,8 @@ describe('scenarios added for every rule', () => {
       expect(scenarioNames).toContain(name);
   });
 
-  // Realistic compliance: (limit − pressure) × 1.4e-3 mL/mmHg / rate (ALARMS.md: ~50 min at 0.5, ~5 at 5).
+  // Realistic compliance: (limit − pressure) × 1.4e-3 mL/mmHg / rate: ~50 min at 0.5, ~5 at 5
+  // (docs/clinical-reference.md#occlusion).
   it.each([
     [0.5, 45 * MIN, 55 * MIN],
     [5, 4.5 * MIN, 5.5 * MIN],

@@ -22,9 +22,9 @@ const NO_TRANSITIONS: AlertTransition[] = [];
 
 /**
  * Rules plus lifecycle for every pump, in memory, without clock or I/O: samples and times in,
- * transitions out. The caller applies each transition it accepts with `apply` (the server persists first;
- * the benchmark and the scenario report apply at once). Per sample it costs the rule evaluation only;
- * the lifecycle runs when a verdict changed.
+ * transitions out. The caller applies each transition with `apply` before its next input: the ward core
+ * (ward/ward-core.ts) does so at once, and its shell announces and then persists them. Per sample it
+ * costs the rule evaluation only; the lifecycle runs when a verdict changed.
  */
 export class EngineCore {
   private readonly openByPump = new Map<string, Map<RuleId, Alert>>();
@@ -35,6 +35,11 @@ export class EngineCore {
   private readonly runtimeParams = new Map<string, PumpParamsOverride>();
   /** Every pump's running numbers, side by side (pump-state.ts). */
   private readonly slab = new NumberSlab(1024);
+  /**
+   * The config file's per-pump overrides (`engine.pumps`), as a Map: looked up on the plain object, a
+   * pump named `constructor` got Object's own constructor as its override and crashed the server (#11).
+   */
+  private readonly configParams: ReadonlyMap<string, DeepPartial<EngineParams>>;
 
   /**
    * The parameters of every pump without an override of its own, resolved once and shared: one copy
@@ -44,6 +49,7 @@ export class EngineCore {
 
   constructor(private readonly options: EngineCoreOptions) {
     this.sharedParams = resolveParams(options.params);
+    this.configParams = new Map(Object.entries(options.pumpParams ?? {}));
   }
 
   /** `serverNow` is only for escalation timers; rules use the sample's own `ts`. */
@@ -118,7 +124,7 @@ export class EngineCore {
    * with every bad path, so a caller can validate before storing anything.
    */
   resolvePumpParams(pumpId: string, override: PumpParamsOverride | null): EngineParams {
-    const fromConfig = this.options.pumpParams?.[pumpId];
+    const fromConfig = this.configParams.get(pumpId);
     if (!fromConfig && !override) return this.sharedParams;
     return resolveParams(this.options.params, fromConfig, override ?? undefined);
   }

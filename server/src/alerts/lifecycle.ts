@@ -22,8 +22,9 @@ export interface AlertTransition {
 }
 
 /**
- * How long an unacknowledged alert waits before the next on-call tier is notified (ALARMS.md: high
- * 2 min, medium 10 min; proposed); null = never escalates. `tiers` is how many on-call tiers exist.
+ * How long an unacknowledged alert waits before the next on-call tier is notified (high 2 min, medium
+ * 10 min, proposed: docs/clinical-reference.md#alert-communication-and-escalation); null = never
+ * escalates. `tiers` is how many on-call tiers exist.
  */
 export interface EscalationPolicy {
   afterMs: Record<Priority, number | null>;
@@ -156,8 +157,9 @@ function resolved(alert: Alert, now: number): Alert {
 }
 
 /**
- * Acknowledging never clears a live condition (remote acknowledgement acknowledges; ALARMS.md) and stops
- * escalation. A latched alert, whose condition has already ended, resolves on acknowledgement.
+ * Acknowledging never clears a live condition (remote acknowledgement acknowledges:
+ * docs/clinical-reference.md#alarm-lifecycle) and stops escalation. A latched alert, whose condition has
+ * already ended, resolves on acknowledgement.
  */
 export function acknowledge(alert: Alert, by: string, now: number): AlertTransition[] {
   if (alert.status !== 'active') return [];
@@ -175,8 +177,9 @@ export function acknowledge(alert: Alert, by: string, now: number): AlertTransit
 }
 
 /**
- * Audio pause for a bounded time (never indefinite; ALARMS.md: 2 min default). Snoozing silences the
- * console only: escalation goes on, because nobody has taken responsibility yet.
+ * Audio pause for a bounded time (never indefinite; 2 min default:
+ * docs/clinical-reference.md#alarm-lifecycle). Snoozing silences the console only: escalation goes on,
+ * because nobody has taken responsibility yet.
  */
 export function snooze(alert: Alert, by: string, durationMs: number, now: number): AlertTransition[] {
   if (alert.status === 'resolved') return [];

@@ -1,6 +1,7 @@
 import type { ApiError } from '@pumpwatch/protocol';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodError } from 'zod';
+import type { ApiErrorCode } from '../errors.js';
 
 /** Rejected requests per error code, per app instance: bad input is counted (`GET /api/health` → `http`). */
 const rejectedByApp = new WeakMap<FastifyInstance, Map<string, number>>();
@@ -21,7 +22,7 @@ export function rejectedRequests(app: FastifyInstance): Record<string, number> {
 export function sendError(
   reply: FastifyReply,
   status: number,
-  code: string,
+  code: ApiErrorCode,
   message: string,
   issues?: Array<{ path: string; message: string }>,
 ): FastifyReply {

@@ -1,6 +1,8 @@
 import type { Alert, AlertStatus, SampleBucket, StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
 import type { AlertEventType } from '../alerts/lifecycle.js';
 import type { SecurityStore } from '../auth/ports.js';
+import type { CareStore } from '../care/ports.js';
+import type { BadRowHandler } from './quarantine.js';
 
 export interface StoredSample {
   hubId: string;
@@ -32,8 +34,11 @@ export interface SampleStore {
   query(pumpId: string, query: SampleQuery): Promise<TelemetrySample[]>;
   /** min / max / mean per time bucket of one pump's samples (by pump time `ts`). */
   buckets(pumpId: string, query: BucketQuery): Promise<SampleBucket[]>;
-  /** Newest sample of every pump, to rebuild the registry at start. */
-  latestPerPump(): Promise<StoredSample[]>;
+  /**
+   * Newest sample of every pump, to rebuild the registry at start. A row that cannot be decoded goes to
+   * `onBadRow` and is left out; without a handler it throws.
+   */
+  latestPerPump(onBadRow?: BadRowHandler): Promise<StoredSample[]>;
   /** The newest `limit` seqs of every pump, to rebuild duplicate detection at start. */
   recentSeqs(limit: number): Promise<Array<{ pumpId: string; seq: number }>>;
   /**
@@ -55,11 +60,20 @@ export interface AlertEvent {
 }
 
 /** Alert state and its append-only event log. */
+/** Which alerts `AlertStore.list` returns; every field optional, all that are given must hold. */
+export interface AlertFilter {
+  pumpId?: string;
+  from?: number;
+  to?: number;
+}
+
 export interface AlertStore {
   save(alert: Alert, event: AlertEvent): Promise<void>;
   get(alertId: string): Promise<Alert | null>;
-  unresolved(): Promise<Alert[]>;
-  list(status: AlertStatus | 'all', limit: number): Promise<Alert[]>;
+  /** Alerts not resolved, to restore at start; undecodable rows as in `SampleStore.latestPerPump`. */
+  unresolved(onBadRow?: BadRowHandler): Promise<Alert[]>;
+  /** Newest first; `filter` keeps one pump's alerts raised within [from, to] (epoch ms, inclusive). */
+  list(status: AlertStatus | 'all', limit: number, filter?: AlertFilter): Promise<Alert[]>;
   events(alertId: string): Promise<AlertEvent[]>;
 }
 
@@ -67,7 +81,8 @@ export interface AlertStore {
 export interface OrderStore {
   put(order: StoredOrder): Promise<void>;
   delete(pumpId: string): Promise<boolean>;
-  all(): Promise<StoredOrder[]>;
+  /** Undecodable rows as in `SampleStore.latestPerPump`. */
+  all(onBadRow?: BadRowHandler): Promise<StoredOrder[]>;
 }
 
 /** A pump's rule parameter override as set through the API, with who set it and when. */
@@ -83,7 +98,8 @@ export interface StoredPumpParams {
 export interface PumpParamsStore {
   put(params: StoredPumpParams): Promise<void>;
   delete(pumpId: string): Promise<boolean>;
-  all(): Promise<StoredPumpParams[]>;
+  /** Undecodable rows as in `SampleStore.latestPerPump`. */
+  all(onBadRow?: BadRowHandler): Promise<StoredPumpParams[]>;
 }
 
 /** One component of `/api/health`: `code` names a failure (docs/storage.md), the rest are figures. */
@@ -101,6 +117,8 @@ export interface Store {
   pumpParams: PumpParamsStore;
   /** Users, hub credentials, revoked tokens, audit log (server/src/auth/ports.ts). */
   security: SecurityStore;
+  /** Patients, therapies, pump assignments and care teams (server/src/care/ports.ts). */
+  care: CareStore;
   /** Component check for `/api/health`. */
   health(): Promise<ComponentHealth>;
   close(): Promise<void>;

@@ -1,7 +1,8 @@
-import { sampleBucketSchema, type TelemetrySample } from '@pumpwatch/protocol';
+import { type Alert, sampleBucketSchema, type TelemetrySample } from '@pumpwatch/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/ports.js';
 import { alert, sample } from '../fixtures.js';
+import { assignment, patient, team, therapy } from './care-fixtures.js';
 
 export interface StoreFactory {
   /** Opens the store at `location`; opening the same location again must see what was stored. */
@@ -118,6 +119,261 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.alerts.get('nope')).toBeNull();
     });
 
+    it('orders samples by pump time whatever the arrival order, and knows each pump by its newest', async () => {
+      const store = await open(factory.freshLocation());
+      const arrivals: Array<[string, number, number]> = [
+        ['p2', 1, 1000],
+        ['p1', 5, 5000],
+        ['p2', 2, 2000],
+        ['p1', 3, 3000], // late: after seq 5 in arrival, before it in time
+        ['p1', 7, 7000],
+        ['p2', 3, 3000],
+        ['p1', 6, 6000],
+      ];
+      arrivals.forEach(([pumpId, seq, ts], i) => {
+        store.samples.append({ hubId: 'h', pumpId, receivedAt: i, sample: sample({ seq, ts }) });
+      });
+      expect((await store.samples.query('p1', { limit: 100 })).map((s) => s.seq)).toEqual([3, 5, 6, 7]);
+      expect((await store.samples.query('p1', { limit: 2 })).map((s) => s.seq)).toEqual([3, 5]);
+      expect(await store.samples.query('p1', { from: 8000, limit: 10 })).toEqual([]);
+      expect(await store.samples.query('nobody', { limit: 10 })).toEqual([]);
+      const latest = await store.samples.latestPerPump();
+      expect(latest.map((row) => [row.pumpId, row.sample.seq, row.receivedAt]).sort()).toEqual([
+        ['p1', 7, 4],
+        ['p2', 3, 5],
+      ]);
+      expect(await store.samples.recentSeqs(2)).toEqual([
+        { pumpId: 'p1', seq: 6 },
+        { pumpId: 'p1', seq: 7 },
+        { pumpId: 'p2', seq: 2 },
+        { pumpId: 'p2', seq: 3 },
+      ]);
+    });
+
+    it('lists alerts newest first by status, pump and raise time, within a limit', async () => {
+      const store = await open(factory.freshLocation());
+      const alerts = [
+        alert({ id: 'a1', pumpId: 'p1', raisedAt: 1000 }),
+        alert({ id: 'a2', pumpId: 'p2', raisedAt: 2000, status: 'acknowledged', acknowledgedAt: 2500 }),
+        alert({ id: 'a3', pumpId: 'p1', raisedAt: 3000, status: 'resolved', resolvedAt: 3500 }),
+        alert({ id: 'a4', pumpId: 'p1', raisedAt: 4000 }),
+      ];
+      // Saved out of raise order: the order comes from raisedAt, not from the saves.
+      for (const saved of [alerts[2], alerts[0], alerts[3], alerts[1]] as typeof alerts) {
+        await store.alerts.save(saved, {
+          alertId: saved.id,
+          type: 'raised',
+          at: saved.raisedAt,
+          actor: 'engine',
+          alert: saved,
+        });
+      }
+      const ids = (list: Array<{ id: string }>) => list.map((a) => a.id);
+      expect(ids(await store.alerts.list('all', 10))).toEqual(['a4', 'a3', 'a2', 'a1']);
+      expect(await store.alerts.list('all', 10)).toEqual([alerts[3], alerts[2], alerts[1], alerts[0]]);
+      expect(ids(await store.alerts.list('all', 2))).toEqual(['a4', 'a3']);
+      expect(ids(await store.alerts.list('active', 10))).toEqual(['a4', 'a1']);
+      expect(ids(await store.alerts.list('all', 10, { pumpId: 'p1' }))).toEqual(['a4', 'a3', 'a1']);
+      expect(ids(await store.alerts.list('all', 10, { from: 2000, to: 3000 }))).toEqual(['a3', 'a2']);
+      expect(ids(await store.alerts.list('all', 10, { pumpId: 'p1', from: 1000, to: 3000 }))).toEqual([
+        'a3',
+        'a1',
+      ]);
+      expect(ids(await store.alerts.list('active', 10, { pumpId: 'p2' }))).toEqual([]);
+      expect(ids(await store.alerts.unresolved())).toEqual(['a1', 'a2', 'a4']);
+
+      const resolved = { ...(alerts[0] as Alert), status: 'resolved' as const, resolvedAt: 5000 };
+      await store.alerts.save(resolved, {
+        alertId: resolved.id,
+        type: 'resolved',
+        at: 5000,
+        actor: 'engine',
+        alert: resolved,
+      });
+      expect(ids(await store.alerts.unresolved())).toEqual(['a2', 'a4']);
+      expect(await store.alerts.get('a1')).toEqual(resolved);
+      expect(ids(await store.alerts.list('resolved', 10))).toEqual(['a3', 'a1']);
+    });
+
+    it('keeps each alert its own events in save order, with what they carry', async () => {
+      const store = await open(factory.freshLocation());
+      const first = alert({ id: 'e1' });
+      const second = alert({ id: 'e2', pumpId: 'pump-2' });
+      const snoozed = { ...first, snoozedUntil: 9000 };
+      await store.alerts.save(first, { alertId: 'e1', type: 'raised', at: 1, actor: 'engine', alert: first });
+      await store.alerts.save(second, {
+        alertId: 'e2',
+        type: 'raised',
+        at: 2,
+        actor: 'engine',
+        alert: second,
+      });
+      await store.alerts.save(snoozed, {
+        alertId: 'e1',
+        type: 'snoozed',
+        at: 3,
+        actor: 'Joy',
+        alert: snoozed,
+        details: { durationMs: 600_000, reason: 'line being changed' },
+      });
+      expect(await store.alerts.events('e1')).toEqual([
+        { alertId: 'e1', type: 'raised', at: 1, actor: 'engine', alert: first },
+        {
+          alertId: 'e1',
+          type: 'snoozed',
+          at: 3,
+          actor: 'Joy',
+          alert: snoozed,
+          details: { durationMs: 600_000, reason: 'line being changed' },
+        },
+      ]);
+      expect((await store.alerts.events('e2')).map((event) => event.alert)).toEqual([second]);
+      expect(await store.alerts.events('never-raised')).toEqual([]);
+    });
+
+    it('keeps users and hubs, one per name, replaced on change and listed by name', async () => {
+      const store = await open(factory.freshLocation());
+      const user = (username: string, role: 'admin' | 'nurse' | 'viewer', passwordChangedAt = 1000) => ({
+        username,
+        passwordHash: `scrypt$${username}`,
+        role,
+        createdAt: 1000,
+        passwordChangedAt,
+      });
+      await store.security.putUser(user('bob', 'admin'));
+      await store.security.putUser(user('alice', 'nurse'));
+      await store.security.putUser(user('alice', 'viewer', 5000));
+      expect(await store.security.getUser('alice')).toEqual(user('alice', 'viewer', 5000));
+      expect(await store.security.getUser('nobody')).toBeNull();
+      expect(await store.security.listUsers()).toEqual([user('alice', 'viewer', 5000), user('bob', 'admin')]);
+      expect(await store.security.deleteUser('bob')).toBe(true);
+      expect(await store.security.deleteUser('bob')).toBe(false);
+      expect(await store.security.listUsers()).toEqual([user('alice', 'viewer', 5000)]);
+      // A name created again is a new record: nothing of the deleted one's password time is left.
+      await store.security.putUser({ ...user('bob', 'nurse', 0), createdAt: 9000 });
+      expect(await store.security.getUser('bob')).toEqual({ ...user('bob', 'nurse', 0), createdAt: 9000 });
+
+      const hub = (hubId: string, hash: string) => ({
+        hubId,
+        passwordHash: hash,
+        mosquittoHash: `$7$${hash}`,
+        createdAt: 2000,
+      });
+      await store.security.putHub(hub('hub-b', 'one'));
+      await store.security.putHub(hub('hub-a', 'two'));
+      await store.security.putHub(hub('hub-b', 'three'));
+      expect(await store.security.getHub('hub-b')).toEqual(hub('hub-b', 'three'));
+      expect(await store.security.getHub('hub-z')).toBeNull();
+      expect(await store.security.listHubs()).toEqual([hub('hub-a', 'two'), hub('hub-b', 'three')]);
+    });
+
+    it('knows revoked tokens until they expire', async () => {
+      const store = await open(factory.freshLocation());
+      await store.security.revokeToken('j1', 5000);
+      await store.security.revokeToken('j2', 1000);
+      await store.security.revokeToken('j1', 6000);
+      expect((await store.security.revokedTokens(0)).sort()).toEqual(['j1', 'j2']);
+      // Expired at `expiresAt` itself.
+      expect(await store.security.revokedTokens(1000)).toEqual(['j1']);
+      expect(await store.security.revokedTokens(5500)).toEqual(['j1']);
+      expect(await store.security.revokedTokens(6000)).toEqual([]);
+    });
+
+    it('keeps an append-only audit log, newest first, filtered by time, actor and action', async () => {
+      const store = await open(factory.freshLocation());
+      const entries = [
+        {
+          at: 100,
+          actor: 'admin',
+          action: 'user_created',
+          target: 'joy',
+          before: null,
+          after: { role: 'nurse' },
+        },
+        { at: 200, actor: 'joy', action: 'login', target: null, before: null, after: null },
+        {
+          at: 300,
+          actor: 'admin',
+          action: 'order_set',
+          target: 'PUMP-1',
+          before: { drug: 'a', rate: 5 },
+          after: { drug: 'b', rate: 7.5, tags: ['x'] },
+        },
+        { at: 400, actor: 'admin', action: 'user_created', target: 'kim', before: null, after: 'viewer' },
+      ];
+      for (const entry of entries) await store.security.appendAudit(entry);
+      const all = await store.security.audit({ limit: 10 });
+      expect(all.map(({ id: _id, ...entry }) => entry)).toEqual([...entries].reverse());
+      const ids = all.map((entry) => entry.id);
+      expect([...ids].sort((a, b) => b - a)).toEqual(ids);
+      expect(new Set(ids).size).toBe(4);
+      expect((await store.security.audit({ limit: 2 })).map((e) => e.at)).toEqual([400, 300]);
+      expect((await store.security.audit({ actor: 'admin', limit: 10 })).map((e) => e.at)).toEqual([
+        400, 300, 100,
+      ]);
+      expect(
+        (await store.security.audit({ actor: 'admin', action: 'user_created', limit: 10 })).map((e) => e.at),
+      ).toEqual([400, 100]);
+      expect((await store.security.audit({ from: 200, to: 300, limit: 10 })).map((e) => e.at)).toEqual([
+        300, 200,
+      ]);
+      expect(await store.security.audit({ actor: 'nobody', limit: 10 })).toEqual([]);
+      await store.security.appendAudit({
+        at: 50,
+        actor: 'admin',
+        action: 'login',
+        target: null,
+        before: null,
+        after: null,
+      });
+      // Newest by append, not by `at`: the log is in the order things were recorded.
+      const [newest] = await store.security.audit({ limit: 1 });
+      expect(newest).toMatchObject({ at: 50, action: 'login' });
+      expect(newest?.id).toBeGreaterThan(ids[0] as number);
+    });
+
+    it('keeps users, hubs, revocations and the audit log across a reopen', async () => {
+      const location = factory.freshLocation();
+      const first = await open(location);
+      const user = {
+        username: 'joy',
+        passwordHash: 'h',
+        role: 'nurse' as const,
+        createdAt: 1,
+        passwordChangedAt: 7,
+      };
+      const hub = { hubId: 'hub-1', passwordHash: 'p', mosquittoHash: 'm', createdAt: 2 };
+      await first.security.putUser(user);
+      await first.security.putHub(hub);
+      await first.security.revokeToken('jti-1', 10_000);
+      await first.security.appendAudit({
+        at: 3,
+        actor: 'admin',
+        action: 'hub_created',
+        target: 'hub-1',
+        before: null,
+        after: { hubId: 'hub-1' },
+      });
+      const [before] = await first.security.audit({ limit: 1 });
+      await first.close();
+      opened.splice(0);
+      const second = await open(location);
+      expect(await second.security.listUsers()).toEqual([user]);
+      expect(await second.security.listHubs()).toEqual([hub]);
+      expect(await second.security.revokedTokens(0)).toEqual(['jti-1']);
+      expect(await second.security.audit({ limit: 10 })).toEqual([before]);
+      await second.security.appendAudit({
+        at: 4,
+        actor: 'admin',
+        action: 'login',
+        target: null,
+        before: null,
+        after: null,
+      });
+      const [after] = await second.security.audit({ limit: 1 });
+      expect(after?.id).toBeGreaterThan(before?.id as number);
+    });
+
     it('still has everything after it is closed and opened again', async () => {
       const location = factory.freshLocation();
       const first = await open(location);
@@ -170,6 +426,103 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await second.pumpParams.all()).toEqual([setting('a', 35)]);
       expect(await second.orders.delete('a')).toBe(true);
       expect(await second.orders.all()).toEqual([order('b', 'cefazolin 2 g')]);
+    });
+
+    it('keeps care records by id, each kind apart, replaced on change and listed by id', async () => {
+      const store = await open(factory.freshLocation());
+      await store.care.patients.put(patient({ id: 'pat_b', displayName: 'Bea Invented' }));
+      await store.care.patients.put(patient({ id: 'pat_a' }));
+      const discharged = patient({ id: 'pat_b', status: 'discharged', dischargedAt: 5000, updatedAt: 5000 });
+      await store.care.patients.put(discharged);
+      expect(await store.care.patients.get('pat_b')).toEqual(discharged);
+      expect(await store.care.patients.get('pat_none')).toBeNull();
+      expect(await store.care.patients.all()).toEqual([patient({ id: 'pat_a' }), discharged]);
+
+      const continuous = therapy({ id: 'thr_b', schedule: { kind: 'continuous' }, patientId: null });
+      await store.care.therapies.put(continuous);
+      await store.care.therapies.put(therapy({ id: 'thr_a' }));
+      await store.care.therapies.put(therapy({ id: 'thr_a', status: 'on_hold' }));
+      expect(await store.care.therapies.all()).toEqual([
+        therapy({ id: 'thr_a', status: 'on_hold' }),
+        continuous,
+      ]);
+
+      const ended = assignment({ to: 1_800_000_600_000, endedBy: 'coord' });
+      await store.care.assignments.put(assignment());
+      await store.care.assignments.put(assignment({ id: 'asg_2', from: 1_800_000_600_000 }));
+      await store.care.assignments.put(ended);
+      expect(await store.care.assignments.get('asg_1')).toEqual(ended);
+      expect(await store.care.assignments.all()).toEqual([
+        ended,
+        assignment({ id: 'asg_2', from: 1_800_000_600_000 }),
+      ]);
+
+      // The same id in two kinds is two records.
+      await store.care.teams.put(team({ id: 'pat_a', name: 'Shares an id with a patient' }));
+      await store.care.teams.put(team());
+      expect(await store.care.teams.all()).toEqual([
+        team({ id: 'pat_a', name: 'Shares an id with a patient' }),
+        team(),
+      ]);
+      expect(await store.care.patients.get('pat_a')).toEqual(patient({ id: 'pat_a' }));
+      expect(await store.care.teams.get('team_none')).toBeNull();
+    });
+
+    it('keeps care records across a close and reopen', async () => {
+      const location = factory.freshLocation();
+      const first = await open(location);
+      // Asked for together: each resolves once committed, whatever else is being written.
+      await Promise.all([
+        first.care.patients.put(patient()),
+        first.care.therapies.put(therapy()),
+        first.care.assignments.put(assignment()),
+        first.care.teams.put(team()),
+        first.care.patients.put(patient({ id: 'pat_2' })),
+        first.care.patients.put(patient({ id: 'pat_2', displayName: 'Cy Invented' })),
+      ]);
+      await first.close();
+      opened.splice(0);
+      const second = await open(location);
+      expect(await second.care.patients.all()).toEqual([
+        patient(),
+        patient({ id: 'pat_2', displayName: 'Cy Invented' }),
+      ]);
+      expect(await second.care.therapies.all()).toEqual([therapy()]);
+      expect(await second.care.assignments.all()).toEqual([assignment()]);
+      expect(await second.care.teams.get('team_north')).toEqual(team());
+    });
+
+    it('quarantines a stored care record that fails its schema and returns the rest', async () => {
+      const store = await open(factory.freshLocation());
+      // Stored as given (callers validate); the check on reading is what guards a restart.
+      await store.care.patients.put(patient({ id: 'pat_good' }));
+      await store.care.patients.put({ ...patient({ id: 'pat_bad' }), birthDate: 'yesterday' });
+      await store.care.therapies.put({ ...therapy({ id: 'thr_bad' }), order: { rate_mL_h: -5 } } as never);
+      await store.care.therapies.put(therapy({ id: 'thr_good' }));
+      const bad: Array<[string | undefined, unknown]> = [];
+      const onBadRow = (key: string | undefined, error: unknown) => bad.push([key, error]);
+      expect(await store.care.patients.all(onBadRow)).toEqual([patient({ id: 'pat_good' })]);
+      expect(await store.care.therapies.all(onBadRow)).toEqual([therapy({ id: 'thr_good' })]);
+      expect(bad.map(([key]) => key)).toEqual(['pat_bad', 'thr_bad']);
+      expect(bad.every(([, error]) => error instanceof Error)).toBe(true);
+      // Without a handler, and read alone, a bad record is an error: it is there, so not null.
+      await expect(store.care.patients.all()).rejects.toThrow();
+      await expect(store.care.patients.get('pat_bad')).rejects.toThrow();
+      expect(await store.care.patients.get('pat_good')).toEqual(patient({ id: 'pat_good' }));
+    });
+
+    it('hands out copies of care records: changing one stored or returned changes nothing inside', async () => {
+      const store = await open(factory.freshLocation());
+      const stored = team({ members: ['joy'] });
+      await store.care.teams.put(stored);
+      stored.members.push('mallory');
+      stored.name = 'Changed after put';
+      const got = await store.care.teams.get(stored.id);
+      got?.members.push('eve');
+      const [listed] = await store.care.teams.all();
+      listed?.members.push('trent');
+      expect(await store.care.teams.get(stored.id)).toEqual(team({ members: ['joy'] }));
+      expect(await store.care.teams.all()).toEqual([team({ members: ['joy'] })]);
     });
 
     it('summarises a pump per time bucket: count, min, max and mean, absent values left out', async () => {

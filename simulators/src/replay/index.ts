@@ -1,3 +1,3 @@
-export * from './engine-replay.js';
 export * from './quality-report.js';
 export * from './scenario-cases.js';
+export * from './ward-replay.js';

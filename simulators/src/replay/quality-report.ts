@@ -1,6 +1,6 @@
 import { buildScenario } from '../scenarios.js';
-import { type ReplayEngine, type ReplayRaise, replayScenario } from './engine-replay.js';
 import type { ScenarioCase } from './scenario-cases.js';
+import { type ReplayRaise, type ReplayWard, replayScenario } from './ward-replay.js';
 
 const HOUR = 3_600_000;
 
@@ -11,15 +11,11 @@ export interface CaseOutcome {
   pumpHours: number;
 }
 
-/** Plays one case through a fresh engine from `newEngine`. */
-export function runCase(
-  newEngine: () => ReplayEngine,
-  scenarioCase: ScenarioCase,
-  startTs: number,
-): CaseOutcome {
+/** Plays one case through a fresh ward from `newWard`. */
+export function runCase(newWard: () => ReplayWard, scenarioCase: ScenarioCase, startTs: number): CaseOutcome {
   const scenario = buildScenario(scenarioCase.scenario, scenarioCase.params);
   const withEvents = { ...scenario, events: [...scenario.events, ...(scenarioCase.events ?? [])] };
-  const { raises, samples } = replayScenario(newEngine(), withEvents, {
+  const { raises, samples } = replayScenario(newWard(), withEvents, {
     seed: scenarioCase.seed ?? 1,
     startTs,
     durationMs: scenarioCase.durationMs,

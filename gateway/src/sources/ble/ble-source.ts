@@ -39,7 +39,7 @@ const MAX_FAILED_READS = 3;
  *
  * Connects with backoff; on connect it reads IDD Status, Annunciation Status, the infusion telemetry
  * and battery, subscribes to Status Changed (re-reading what it flags) and Annunciation Status, then
- * reads the telemetry every `intervalMs` and emits a sample. A read slower than half the interval
+ * reads the telemetry every `intervalMs` and emits a sample for each value that decodes. A read slower than half the interval
  * doubles the interval (up to `maxIntervalMs`), so a busy pump is polled gently; reads quicker than a
  * quarter of it shrink it back. A dropped link, or three failed reads in a row, reports the link down and reconnects.
  */
@@ -80,18 +80,25 @@ export class BlePumpSource implements PumpSource {
   }
 
   async stop(): Promise<void> {
-    if (!this.listener) return;
+    const listener = this.listener;
+    if (!listener) return;
+    // Off first: a connect or read still under way sees the source stopped, releases what it opened
+    // (connect()) and emits nothing, instead of bringing the link up during the awaits below.
+    this.listener = null;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.reconnectTimer = null;
     this.pollTimer = null;
     const connection = this.connection;
+    const transport = this.transport;
     this.connection = null;
-    await connection?.disconnect().catch(() => {});
-    await this.transport?.close().catch(() => {});
     this.transport = null;
-    this.setLink('down', 'gateway stopped');
-    this.listener = null;
+    await connection?.disconnect().catch(() => {});
+    await transport?.close().catch(() => {});
+    if (this.reportedLink !== 'down') {
+      this.reportedLink = 'down';
+      listener.link(this.options.pumpId, 'down', 'gateway stopped');
+    }
   }
 
   stats(): Record<string, PumpLinkStats> {
@@ -103,8 +110,13 @@ export class BlePumpSource implements PumpSource {
     this.connecting = true;
     let connection: BleConnection | null = null;
     try {
-      this.transport ??= await this.options.transport();
-      connection = await this.transport.connect(this.options.address, {
+      const transport = this.transport ?? (await this.options.transport());
+      if (!this.listener) {
+        await transport.close().catch(() => {});
+        return;
+      }
+      this.transport = transport;
+      connection = await transport.connect(this.options.address, {
         timeoutMs: this.options.connectTimeoutMs,
       });
       if (!this.listener) {
@@ -128,7 +140,11 @@ export class BlePumpSource implements PumpSource {
       );
       await current.subscribe(U.service, U.annunciationStatus, (value) => this.onAnnunciation(value, true));
       if (dropped !== null) throw new Error(`link lost while setting up: ${dropped}`);
-      if (this.connection !== null || !this.listener) return;
+      if (this.connection !== null || !this.listener) {
+        // Stopped while setting up: nobody else knows of this connection, so it is closed here.
+        await current.disconnect().catch(() => {});
+        return;
+      }
       this.connection = current;
       if (this.everConnected) this.figures.reconnects++;
       this.everConnected = true;
@@ -178,7 +194,8 @@ export class BlePumpSource implements PumpSource {
     this.onAnnunciation(await this.read(connection, U.service, U.annunciationStatus), false);
   }
 
-  private async readTelemetry(connection: BleConnection): Promise<void> {
+  /** True when a telemetry value was decoded; a bad one leaves the last good one in the view. */
+  private async readTelemetry(connection: BleConnection): Promise<boolean> {
     const telemetry = this.accept(
       decodeInfusionTelemetry(await this.read(connection, U.service, U.infusionTelemetry)),
     );
@@ -189,6 +206,7 @@ export class BlePumpSource implements PumpSource {
       );
       if (level !== undefined) this.view = { ...this.view, battery_pct: level };
     }
+    return telemetry !== undefined;
   }
 
   private schedulePoll(): void {
@@ -202,7 +220,7 @@ export class BlePumpSource implements PumpSource {
     if (!connection) return;
     const started = Date.now();
     try {
-      await this.readTelemetry(connection);
+      const fresh = await this.readTelemetry(connection);
       this.failedReads = 0;
       const tookMs = Date.now() - started;
       const { intervalMs, maxIntervalMs } = this.options;
@@ -211,7 +229,9 @@ export class BlePumpSource implements PumpSource {
         this.pollIntervalMs = Math.min(maxIntervalMs, this.pollIntervalMs * 2);
       else if (tookMs < this.pollIntervalMs / 4)
         this.pollIntervalMs = Math.max(intervalMs, Math.round(this.pollIntervalMs / 2));
-      if (this.connection === connection) this.emit();
+      // A bad value is no news: sending the last good one again would hide a pump that only sends
+      // garbage behind samples that look alive, and its silence must reach the server (pump_offline).
+      if (fresh && this.connection === connection) this.emit();
     } catch (error) {
       this.readFailed(connection, error);
     }
@@ -282,9 +302,10 @@ export class BlePumpSource implements PumpSource {
   }
 
   private setLink(state: LinkState, reason?: string): void {
-    if (this.reportedLink === state) return;
+    // Stopped: what was last reported stays what the listener knows, so stop() can report it down.
+    if (!this.listener || this.reportedLink === state) return;
     this.reportedLink = state;
-    this.listener?.link(this.options.pumpId, state, reason);
+    this.listener.link(this.options.pumpId, state, reason);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Pure decoders for a pump laid out after the Bluetooth SIG Insulin Delivery Service (IDS 1.0.2,
- * service 0x183A; ALARMS.md, "BLE"): IDD Status Changed 0x2B20, IDD Status 0x2B21, IDD Annunciation
+ * service 0x183A; docs/clinical-reference.md#ble-profile): IDD Status Changed 0x2B20, IDD Status 0x2B21, IDD Annunciation
  * Status 0x2B22, Battery Level 0x2A19 and pumpwatch's vendor Infusion Telemetry characteristic.
  * GATT values are little-endian. Each decoder returns a value or a typed error; none throws.
  */

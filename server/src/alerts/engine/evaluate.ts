@@ -46,13 +46,16 @@ export function evaluateSample(st: PumpEngineState, s: TelemetrySample): boolean
   return changed;
 }
 
-/** Notices rate changes and new programs, which restart the trends and windows that depend on them. */
 /** A jump in the pump's clock (or a long silence) larger than this restarts the rate windows. */
 const TIME_JUMP_MS = 10 * 60_000;
 
 /** A change of the pump-minus-hub clock offset larger than this is the pump's clock jumping. */
 const CLOCK_STEP_MS = 30_000;
 
+/**
+ * Notices rate changes, new programs, jumps of the pump's clock and long gaps, which restart the trends
+ * and windows that depend on them.
+ */
 function trackProgram(st: PumpEngineState, s: TelemetrySample): void {
   let clockJumped = false;
   if (s.hubTs !== undefined) {

@@ -12,7 +12,7 @@ export interface LivenessInput {
   hub?: { online: boolean; lastHeardAt: number };
 }
 
-/** Hub heartbeat missing for longer than this → hub offline (ALARMS.md hub_offline: 60 s). */
+/** Hub heartbeat missing for longer than this → hub offline (docs/clinical-reference.md#rule-catalog). */
 export const HUB_SILENT_AFTER_MS = 60_000;
 
 /**

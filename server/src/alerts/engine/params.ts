@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { PumpwatchError } from '../../errors.js';
 
 /**
- * Rule parameters. Defaults come from shared/design/ALARMS.md (rule catalog and pump physics); where the
- * catalog says "proposed", so does the comment here. Every value can be overridden globally (server
- * config `engine.params`) and per pump (`engine.pumps.{pumpId}`): see `resolveParams`.
+ * Rule parameters. Defaults come from docs/clinical-reference.md (#rule-catalog and #pump-behaviour);
+ * where the catalog says "proposed", so does the comment here. Every value can be overridden globally
+ * (server config `engine.params`) and per pump (`engine.pumps.{pumpId}`): see `resolveParams`.
  */
 export const engineParamsSchema = z.object({
   occlusion: z.object({
@@ -25,7 +25,8 @@ export const engineParamsSchema = z.object({
     developingMinRise_mmHg: z.number().nonnegative(),
     /**
      * Volume a line stores per mmHg: 1.4e-3 mL/mmHg reproduces a syringe driver's disclosed times to
-     * alarm (ALARMS.md: ~5 min at 5 mL/h, ~50 min at 0.5 mL/h). Sets how fast an occlusion climbs.
+     * alarm (~5 min at 5 mL/h, ~50 min at 0.5 mL/h; docs/clinical-reference.md#occlusion). Sets how
+     * fast an occlusion climbs.
      */
     lineCompliance_mL_per_mmHg: z.number().positive(),
   }),
@@ -49,7 +50,10 @@ export const engineParamsSchema = z.object({
     occlusionSlopeFraction: z.number().nonnegative(),
   }),
   rateDeviation: z.object({
-    /** Relative and absolute bounds: > max(10 %, 0.2 mL/h) (ALARMS.md; pumps are ±2–6 % accurate). */
+    /**
+     * Relative and absolute bounds: > max(10 %, 0.2 mL/h); pumps are ±2–6 % accurate
+     * (docs/clinical-reference.md#flow-accuracy).
+     */
     relative: z.number().nonnegative(),
     absolute_mL_h: z.number().nonnegative(),
     /** Window: at least this long (proposed)… */
@@ -62,7 +66,7 @@ export const engineParamsSchema = z.object({
     clearFraction: z.number().nonnegative(),
   }),
   freeFlow: z.object({
-    /** Delivered ≥ 1.5 × programmed (ALARMS.md; proposed factor)… */
+    /** Delivered ≥ 1.5 × programmed (docs/clinical-reference.md#rule-catalog; proposed factor)… */
     factor: z.number().nonnegative(),
     /** …over this window, with at least this much excess volume. */
     windowMs: z.number().nonnegative(),
@@ -76,7 +80,7 @@ export const engineParamsSchema = z.object({
     highAfterMs: z.number().nonnegative(),
   }),
   nearEnd: z.object({
-    /** Time remaining ≤ 30 min (ALARMS.md: covers a nurse's travel). */
+    /** Time remaining ≤ 30 min: covers a nurse's travel (docs/clinical-reference.md#end-of-infusion). */
     remainingMs: z.number().nonnegative(),
     /** Hysteresis on the way back up. */
     clearMarginMs: z.number().nonnegative(),
@@ -188,7 +192,18 @@ const strictParamsSchema = z.strictObject(
 function merge(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) out[key] = merge(base[key], value);
+  // Own keys only, defined rather than assigned: an override from JSON may carry a `__proto__` key,
+  // which assigned would swap the result's prototype and read through to Object.prototype (#11). Defined,
+  // it is an unknown key that the strict schema names.
+  for (const [key, value] of Object.entries(override)) {
+    const inherited = Object.hasOwn(base, key) ? base[key] : undefined;
+    Object.defineProperty(out, key, {
+      value: merge(inherited, value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }
 

@@ -76,7 +76,10 @@ export function pumpAlarm(_st: PumpEngineState, s: TelemetrySample, p: EnginePar
   for (let i = 0; i < alarms.length; i += 1) {
     const flag = alarms[i] as string;
     if (COVERED_FLAGS.has(flag)) continue;
-    const mapped = VERDICT_OF[p.pumpAlarm.priorities[flag] ?? p.pumpAlarm.unknownPriority];
+    // hasOwn: a flag named `constructor` (valid: lower_snake_case) read the inherited function (#11).
+    const { priorities } = p.pumpAlarm;
+    const mapped =
+      VERDICT_OF[(Object.hasOwn(priorities, flag) && priorities[flag]) || p.pumpAlarm.unknownPriority];
     if (mapped > verdict) verdict = mapped;
   }
   return verdict;

@@ -12,10 +12,10 @@ function programIncomplete(s: TelemetrySample): boolean {
 }
 
 /**
- * rate_deviation (ALARMS.md: > max(10 %, 0.2 mL/h) over a window; pumps are ±2–6 % accurate, so
- * anything tighter fires on normal pumps). Delivered rate is ΔVI/Δt over tumbling windows anchored while
- * infusing at one rate; a window lasts at least `windowMs`, long enough to expect `minWindowVolume_mL`,
- * at most `maxWindowMs`. The verdict holds until a window comes back within bounds.
+ * rate_deviation (docs/clinical-reference.md#flow-accuracy: > max(10 %, 0.2 mL/h) over a window; pumps are
+ * ±2–6 % accurate, so anything tighter fires on normal pumps). Delivered rate is ΔVI/Δt over tumbling windows
+ * anchored while infusing at one rate; a window lasts at least `windowMs`, long enough to expect
+ * `minWindowVolume_mL`, at most `maxWindowMs`. The verdict holds until a window comes back within bounds.
  */
 export function rateDeviation(st: PumpEngineState, s: TelemetrySample, p: EngineParams): Verdict {
   const q = p.rateDeviation;

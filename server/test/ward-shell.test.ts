@@ -1,11 +1,11 @@
 import type { Alert } from '@pumpwatch/protocol';
 import { describe, expect, it } from 'vitest';
-import { AlertService } from '../src/alerts/alert-service.js';
-import { defaultEngineParams } from '../src/alerts/engine/params.js';
-import { type AlertTransition, defaultEscalationPolicy } from '../src/alerts/lifecycle.js';
+import type { AlertTransition } from '../src/alerts/lifecycle.js';
 import type { AlertNotification } from '../src/alerts/notifiers/notifier.js';
+import { openMemoryStore } from '../src/store/memory/open-memory-store.js';
 import type { AlertEvent, AlertStore } from '../src/store/ports.js';
 import { sample } from './fixtures.js';
+import { testWard } from './support/ward.js';
 
 /** A store whose saves wait for the test: a slow or failing disk. */
 class HeldStore implements AlertStore {
@@ -33,10 +33,8 @@ function serviceWith(store: AlertStore) {
   const announced: AlertTransition[] = [];
   const notified: AlertNotification[] = [];
   const errors: unknown[] = [];
-  const service = new AlertService({
-    store,
-    params: defaultEngineParams,
-    policy: defaultEscalationPolicy,
+  const { shell: service, bus } = testWard({
+    store: { ...openMemoryStore(), alerts: store },
     tiers: [{ name: 'first on call', webhooks: [] }],
     notifiers: [
       {
@@ -47,15 +45,15 @@ function serviceWith(store: AlertStore) {
       },
     ],
     now: () => 1_000_000,
-    onTransition: (transition) => announced.push(transition),
-    onError: (error) => errors.push(error),
+    onAlertError: (error) => errors.push(error),
   });
+  bus.on('alert', 'test', (transition) => announced.push(transition));
   return { service, announced, notified, errors };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('alert service', () => {
+describe('ward shell: announcing, storing and notifying alerts', () => {
   it('announces a raised alert before the store has committed it', async () => {
     const store = new HeldStore();
     const { service, announced, notified } = serviceWith(store);
