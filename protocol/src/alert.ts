@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { careSnapshotSchema } from './care.js';
 import { idSchema } from './ids.js';
 
-/** Rule ids of the catalog in shared/design/ALARMS.md; an alert's `rule` is one of these. */
+/** Rule ids of the catalog in docs/clinical-reference.md#rule-catalog; an alert's `rule` is one of these. */
 export const ruleIds = [
   'occlusion_downstream',
   'occlusion_developing',
@@ -64,5 +65,12 @@ export const alertSchema = z.object({
    * null once acknowledged, resolved, or for priorities that do not escalate.
    */
   nextEscalationAt: epochMs.nullable().optional(),
+  /**
+   * Who the pump was giving what when the alert was raised (docs/care.md): kept with the alert, so a
+   * pump reassigned since still shows the alert under the patient it was raised for. Null: the pump had
+   * no therapy assigned; absent on alerts stored before patients existed.
+   */
+  patient: careSnapshotSchema.shape.patient.optional(),
+  therapy: careSnapshotSchema.shape.therapy.nullable().optional(),
 });
 export type Alert = z.infer<typeof alertSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertStatusSchema } from './alert.js';
+import { idSchema } from './ids.js';
 
 /**
  * Body of `POST /api/alerts/{alertId}/ack`. With authentication on (the default) the acknowledging
@@ -9,12 +10,29 @@ import { alertStatusSchema } from './alert.js';
 export const ackBodySchema = z.object({ by: z.string().trim().min(1).max(100).optional() });
 export type AckBody = z.infer<typeof ackBodySchema>;
 
-/** Query of `GET /api/alerts`; without `status` the server returns alerts that are not resolved. */
-export const alertsQuerySchema = z.object({
-  status: z.enum([...alertStatusSchema.options, 'all']).optional(),
-});
-
 const epochMsParam = z.coerce.number().int().nonnegative();
+
+/**
+ * Query of `GET /api/alerts`; without `status` the server returns alerts that are not resolved.
+ * `pumpId` keeps one pump's alerts (a pump id is unique across the deployment: docs/protocol.md), and
+ * `from` / `to` (epoch ms, inclusive) bound their `raisedAt`: the pump detail view asks for its range
+ * instead of every alert the server has kept (issue 12).
+ */
+export const alertsQuerySchema = z
+  .object({
+    status: z.enum([...alertStatusSchema.options, 'all']).optional(),
+    pumpId: idSchema.optional(),
+    /** Alerts raised for this patient (the snapshot taken at raise time, docs/care.md). */
+    patientId: idSchema.optional(),
+    /** Alerts of patients of this care team (at raise time). */
+    teamId: idSchema.optional(),
+    from: epochMsParam.optional(),
+    to: epochMsParam.optional(),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: 'from must not be after to',
+  });
+export type AlertsQuery = z.infer<typeof alertsQuerySchema>;
 
 /**
  * Query of `GET /api/pumps/{pumpId}/samples`: epoch ms bounds, both optional; `step` (ms, ≥ 1 s) asks for
@@ -46,7 +64,10 @@ export const pumpParamsResponseSchema = z.object({
 });
 export type PumpParamsResponse = z.infer<typeof pumpParamsResponseSchema>;
 
-/** Audio pause (snooze) is always bounded: 2 min by default (ALARMS.md), never more than 15 min. */
+/**
+ * Audio pause (snooze) is always bounded: 2 min by default (docs/clinical-reference.md#alarm-lifecycle),
+ * never more than 15 min.
+ */
 export const DEFAULT_SNOOZE_MS = 120_000;
 export const MAX_SNOOZE_MS = 900_000;
 

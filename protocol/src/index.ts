@@ -1,5 +1,6 @@
 export * from './alert.js';
 export * from './api.js';
+export * from './care.js';
 export * from './history.js';
 export * from './ids.js';
 export * from './ingest.js';

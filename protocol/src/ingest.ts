@@ -7,6 +7,8 @@ export const ingestRejectReasons = [
   'invalid_json',
   'schema_invalid',
   'unknown_topic',
+  'reserved_id',
+  'pump_not_owned',
 ] as const;
 export type IngestRejectReason = (typeof ingestRejectReasons)[number];
 

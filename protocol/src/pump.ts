@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertSchema } from './alert.js';
+import { careSnapshotSchema } from './care.js';
 import { idSchema } from './ids.js';
 import { storedOrderSchema } from './order.js';
 import { telemetrySampleSchema } from './telemetry.js';
@@ -20,5 +21,7 @@ export const pumpViewSchema = z.object({
   link: z.enum(['up', 'down', 'unknown']).optional(),
   /** The prescribed order, when one is set. */
   order: storedOrderSchema.nullable().optional(),
+  /** The patient and therapy the pump is assigned to now (docs/care.md); null when unassigned. */
+  care: careSnapshotSchema.nullable().optional(),
 });
 export type PumpView = z.infer<typeof pumpViewSchema>;

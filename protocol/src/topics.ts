@@ -1,4 +1,4 @@
-import { isValidId } from './ids.js';
+import { ID_PATTERN, isReservedId, isValidId } from './ids.js';
 
 export const DEFAULT_TOPIC_PREFIX = 'pumpwatch/v1';
 
@@ -26,6 +26,8 @@ export type ParsedTopic =
   | { kind: 'hubStatus'; hubId: string }
   | { kind: 'telemetry'; hubId: string; pumpId: string }
   | { kind: 'pumpLink'; hubId: string; pumpId: string }
+  /** A topic of the right shape whose hub or pump id is a reserved name (ids.ts): refused, not unknown. */
+  | { kind: 'reserved'; id: string }
   | { kind: 'unknown' };
 
 /** Splits a topic under `prefix`; anything else, including ids that break the id pattern, is unknown. */
@@ -33,6 +35,8 @@ export function parseTopic(prefix: string, topic: string): ParsedTopic {
   if (!topic.startsWith(`${prefix}/`)) return { kind: 'unknown' };
   const parts = topic.slice(prefix.length + 1).split('/');
   if (parts[0] !== 'hubs') return { kind: 'unknown' };
+  const reserved = [parts[1], parts[3]].find((id) => id !== undefined && isReservedName(id));
+  if (reserved !== undefined) return { kind: 'reserved', id: reserved };
   const hubId = parts[1];
   if (hubId === undefined || !isValidId(hubId)) return { kind: 'unknown' };
   if (parts.length === 3 && parts[2] === 'status') return { kind: 'hubStatus', hubId };
@@ -42,4 +46,8 @@ export function parseTopic(prefix: string, topic: string): ParsedTopic {
     if (parts[4] === 'link') return { kind: 'pumpLink', hubId, pumpId };
   }
   return { kind: 'unknown' };
+}
+
+function isReservedName(part: string): boolean {
+  return ID_PATTERN.test(part) && isReservedId(part);
 }

@@ -11,8 +11,6 @@ export const snapshotFrameSchema = z.object({
   serverTime: z.number().int().nonnegative().optional(),
 });
 export const alertFrameSchema = z.object({ type: z.literal('alert'), alert: alertSchema });
-/** One pump that changed. Servers before the `pumps` frame sent these; clients still accept them. */
-export const pumpFrameSchema = z.object({ type: z.literal('pump'), pump: pumpViewSchema });
 /**
  * Pumps that changed, each at most once a second, several to a frame: one write per client per flush
  * instead of one per pump, and one state update in the browser instead of one per pump.
@@ -24,13 +22,11 @@ export const heartbeatFrameSchema = z.object({ type: z.literal('heartbeat'), ser
 export const serverFrameSchema = z.discriminatedUnion('type', [
   snapshotFrameSchema,
   alertFrameSchema,
-  pumpFrameSchema,
   pumpsFrameSchema,
   heartbeatFrameSchema,
 ]);
 export type SnapshotFrame = z.infer<typeof snapshotFrameSchema>;
 export type AlertFrame = z.infer<typeof alertFrameSchema>;
-export type PumpFrame = z.infer<typeof pumpFrameSchema>;
 export type PumpsFrame = z.infer<typeof pumpsFrameSchema>;
 export type HeartbeatFrame = z.infer<typeof heartbeatFrameSchema>;
 export type ServerFrame = z.infer<typeof serverFrameSchema>;

@@ -39,6 +39,13 @@ describe('alert and WebSocket frames', () => {
     expect(serverFrameSchema.safeParse({ type: 'gossip' }).success).toBe(false);
   });
 
+  it('rejects a single pump frame: changed pumps always come in a pumps frame', () => {
+    const pump = { pumpId: 'pump-1', hubId: 'hub-1', latest: null, online: true, lastSeen: null };
+    const view = { ...pump, hubOnline: true, alerts: [alert] };
+    expect(serverFrameSchema.safeParse({ type: 'pumps', pumps: [view] }).success).toBe(true);
+    expect(serverFrameSchema.safeParse({ type: 'pump', pump: view }).success).toBe(false);
+  });
+
   it('parses a snapshot', () => {
     const frame = serverFrameSchema.parse({ type: 'snapshot', pumps: [], alerts: [alert] });
     expect(frame.type).toBe('snapshot');

@@ -26,6 +26,35 @@ describe('server configuration', () => {
     expect(config.dataDir).toBe('/from/file');
   });
 
+  it('refuses authentication disabled anywhere but loopback, since every caller would be an admin', () => {
+    const paths = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadServerConfig({ env: { PUMPWATCH_AUTH_MODE: 'disabled', ...env }, argv: [] });
+        return [];
+      } catch (error) {
+        expect(error).toBeInstanceOf(PumpwatchError);
+        expect((error as PumpwatchError).code).toBe('CONFIG_INVALID');
+        return ((error as PumpwatchError).details as Array<{ path: string }>).map((issue) => issue.path);
+      }
+    };
+    expect(paths({})).toEqual([]);
+    expect(paths({ PUMPWATCH_HTTP_HOST: '::1' })).toEqual([]);
+    expect(paths({ PUMPWATCH_HTTP_HOST: '0.0.0.0' })).toEqual(['http.host']);
+    expect(paths({ PUMPWATCH_HTTP_HOST: '192.0.2.7' })).toEqual(['http.host']);
+  });
+
+  it('holds the admin password from the environment to the password policy', () => {
+    const load = (password: string) => () =>
+      loadServerConfig({
+        env: { PUMPWATCH_ADMIN_USER: 'admin', PUMPWATCH_ADMIN_PASSWORD: password },
+        argv: [],
+      });
+    for (const weak of ['password', 'password1234', 'admin-admin-1']) {
+      expect(load(weak), weak).toThrow(/auth\.adminPassword/);
+    }
+    expect(load('saline flush at midnight')().auth.adminPassword).toBe('saline flush at midnight');
+  });
+
   it('lists every invalid field with its path at once', () => {
     try {
       loadServerConfig({ env: { PUMPWATCH_HTTP_PORT: 'eighty', PUMPWATCH_MQTT_URL: 'not a url' } });
@@ -35,6 +64,32 @@ describe('server configuration', () => {
       expect((error as PumpwatchError).code).toBe('CONFIG_INVALID');
       const paths = ((error as PumpwatchError).details as Array<{ path: string }>).map((issue) => issue.path);
       expect(paths).toEqual(expect.arrayContaining(['http.port', 'mqtt.url']));
+    }
+  });
+
+  it('trusts no proxy by default; PUMPWATCH_HTTP_TRUST_PROXY takes true/false or proxy addresses and CIDRs', () => {
+    const trustProxy = (value?: string) =>
+      loadServerConfig({ env: value === undefined ? {} : { PUMPWATCH_HTTP_TRUST_PROXY: value } }).http
+        .trustProxy;
+    expect(trustProxy()).toBe(false);
+    expect(trustProxy('true')).toBe(true);
+    expect(trustProxy('false')).toBe(false);
+    expect(trustProxy('127.0.0.1')).toEqual(['127.0.0.1']);
+    expect(trustProxy(' 10.0.0.2, 10.1.0.0/16 ,fd00::/8 ')).toEqual(['10.0.0.2', '10.1.0.0/16', 'fd00::/8']);
+    for (const bad of ['yes', 'proxy.local', '10.0.0.0/33', '10.0.0.1/8/8', ' , ']) {
+      try {
+        loadServerConfig({ env: { PUMPWATCH_HTTP_TRUST_PROXY: bad } });
+        expect.unreachable(bad);
+      } catch (error) {
+        expect((error as PumpwatchError).code, bad).toBe('CONFIG_INVALID');
+        const paths = ((error as PumpwatchError).details as Array<{ path: string }>).map(
+          (issue) => issue.path,
+        );
+        expect(
+          paths.every((path) => path.startsWith('http.trustProxy')),
+          bad,
+        ).toBe(true);
+      }
     }
   });
 

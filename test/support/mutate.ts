@@ -66,7 +66,7 @@ export function mutateJson(rng: Prng, valid: Record<string, unknown>): Buffer {
     case 6:
       return Buffer.from(`${'['.repeat(2000)}${']'.repeat(2000)}`);
     case 7:
-      return rng.next() < 0.05 ? Buffer.alloc(70 * 1024, 0x20) : Buffer.from(`${text}garbage`);
+      return rng.next() < 0.05 ? Buffer.alloc(64 * 1024 + 100, 0x20) : Buffer.from(`${text}garbage`);
     default:
       return Buffer.from(JSON.stringify({ ...valid, extra: randomValue(rng) }).replace(/"/, "'"));
   }

@@ -45,6 +45,11 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.httpPort}`;
   }
 
+  /** The running child's pid, to read its memory from /proc. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get mqttUrl(): string {
     return this.options.mqttUrl ?? `mqtt://127.0.0.1:${this.mqttPort}`;
   }

@@ -1,21 +1,29 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
-import type { AlertService } from '../alerts/alert-service.js';
 import type { AuditLog } from '../auth/audit-log.js';
 import type { HubCredentials } from '../auth/hub-credentials.js';
 import type { SecurityStore } from '../auth/ports.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { UserService } from '../auth/user-service.js';
-import type { PumpMonitor } from '../monitor.js';
-import type { AlertStore, OrderStore, PumpParamsStore, SampleStore } from '../store/ports.js';
+import type { CareService } from '../care/care-service.js';
+import { registerCareRoutes } from '../care/routes.js';
+import type { AlertStore, SampleStore } from '../store/ports.js';
+import type { WardShell } from '../ward/ward-shell.js';
 import { registerDashboard } from './dashboard.js';
 import { rejectedRequests, sendError } from './errors.js';
 import { type MosquittoConfigOptions, registerAdminRoutes } from './routes/admin.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import { type HealthDeps, registerHealthRoutes } from './routes/health.js';
 import { registerOrderRoutes } from './routes/orders.js';
+import { registerPumpOwnerRoutes } from './routes/pump-owner.js';
 import { registerPumpParamsRoutes } from './routes/pump-params.js';
 import { registerPumpRoutes } from './routes/pumps.js';
 import { registerSessionRoutes } from './routes/session.js';
@@ -23,17 +31,19 @@ import { registerSecurity } from './security.js';
 
 export interface AppDeps {
   logger: Logger;
-  monitor: PumpMonitor;
-  alerts: AlertService;
+  /** Pumps, alerts, orders and rule settings: every read and every change goes through the ward. */
+  ward: WardShell;
+  /** Patients, therapies, assignments and care teams (docs/care.md). */
+  care: CareService;
   sampleStore: SampleStore;
   alertStore: AlertStore;
-  orderStore: OrderStore;
-  pumpParamsStore: PumpParamsStore;
   health: HealthDeps;
   now: () => number;
   dashboardDir?: string;
   /** HTTPS with these certificates; plain HTTP without. */
   https?: { key: Buffer; cert: Buffer };
+  /** Proxies whose X-Forwarded-For gives the client's address (`http.trustProxy`); none when absent. */
+  trustProxy?: boolean | string[];
   auth: {
     mode: 'required' | 'disabled';
     tokens: TokenService;
@@ -50,6 +60,10 @@ export interface AppDeps {
 /** Largest HTTP body accepted (same bound as MQTT payloads). */
 const BODY_LIMIT_BYTES = 64 * 1024;
 
+function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+}
+
 /** Builds the HTTP app; never listens (main and tests decide that). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // pino's Logger is what fastify wraps; its own type is the narrower FastifyBaseLogger.
@@ -57,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.https ? { https: deps.https } : {}),
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: deps.trustProxy ?? false,
     // One log line per request would drown the alert log; errors are still logged by the handler below.
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
@@ -64,6 +79,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
+    // @fastify/static refuses a path that climbs out of its root (`..`, a NUL byte, `//`) with 403: to the
+    // caller that is a file that is not here, like any other, and says nothing about the API behind it.
+    if (error.code === 'FST_STATIC_FORBIDDEN_PATH' || (status === 403 && error.code === undefined))
+      return notFound(request, reply);
     if (status === 429)
       return sendError(reply, 429, 'RATE_LIMITED', error.message || 'too many requests; retry later');
     const code =
@@ -78,9 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
               : 'BAD_REQUEST';
     return sendError(reply, status, code, status >= 500 ? 'internal error' : error.message);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
-  );
+  app.setNotFoundHandler(notFound);
 
   // Secure headers on every response; the dashboard loads only its own scripts and styles.
   // Without TLS, helmet's upgrade-insecure-requests and HSTS would make browsers on other machines ask
@@ -101,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.auth.corsOrigins.length > 0) await app.register(cors, { origin: deps.auth.corsOrigins });
 
   const { auth } = deps;
-  const security = registerSecurity(app, auth.mode, auth.tokens);
+  const security = registerSecurity(app, auth.mode, auth.tokens, auth.users);
   registerHealthRoutes(app, {
     components: deps.health.components,
     metrics: () => ({ ...deps.health.metrics(), http: { rejected: rejectedRequests(app) } }),
@@ -112,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     audit: auth.audit,
     store: auth.store,
     loginRateLimit: auth.loginRateLimit,
+    now: deps.now,
   });
   registerAdminRoutes(app, {
     security,
@@ -121,23 +139,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store: auth.store,
     mosquitto: auth.mosquitto,
   });
-  registerPumpRoutes(app, { monitor: deps.monitor, samples: deps.sampleStore });
-  registerAlertRoutes(app, { alerts: deps.alerts, store: deps.alertStore, security, audit: auth.audit });
-  registerOrderRoutes(app, {
-    alerts: deps.alerts,
-    orders: deps.orderStore,
-    monitor: deps.monitor,
-    now: deps.now,
-    security,
-    audit: auth.audit,
-  });
-  registerPumpParamsRoutes(app, {
-    alerts: deps.alerts,
-    store: deps.pumpParamsStore,
-    now: deps.now,
-    security,
-    audit: auth.audit,
-  });
+  const { ward } = deps;
+  registerPumpRoutes(app, { ward, samples: deps.sampleStore });
+  registerAlertRoutes(app, { ward, store: deps.alertStore, security, audit: auth.audit });
+  registerOrderRoutes(app, { ward, care: deps.care, now: deps.now, audit: auth.audit });
+  registerCareRoutes(app, { care: deps.care });
+  registerPumpParamsRoutes(app, { ward, now: deps.now, audit: auth.audit });
+  registerPumpOwnerRoutes(app, { ward, security, audit: auth.audit, store: auth.store });
   if (deps.dashboardDir) await registerDashboard(app, deps.dashboardDir);
   return app;
 }

@@ -54,16 +54,33 @@ export const influxConfigSchema = z
   });
 export type InfluxConfig = z.infer<typeof influxConfigSchema>;
 
-export const storeConfigSchema = z.object({
-  /** Samples are kept this many days after the server received them (retention horizon). */
-  retentionDays: z.coerce.number().positive().default(30),
-  /** How often retention runs. */
-  retentionIntervalMs: z.coerce.number().int().positive().default(3_600_000),
-  /** Group commit interval of the embedded store: the most that a SIGKILL can lose unacknowledged. */
-  flushIntervalMs: z.coerce.number().int().min(10).max(5000).default(100),
-  /** Unset: the embedded store only. */
-  influx: influxConfigSchema.optional(),
-});
+export const storeConfigSchema = z
+  .object({
+    /**
+     * `duckdb`: the embedded store on disk (docs/storage.md). `memory`: everything in the server's memory
+     * (store/memory/), for tests and demos: NOTHING SURVIVES A RESTART (samples, alerts and their events,
+     * orders, users, hub credentials, the audit log), and it cannot forward to InfluxDB.
+     */
+    kind: z.enum(['duckdb', 'memory']).default('duckdb'),
+    /** Samples are kept this many days after the server received them (retention horizon). */
+    retentionDays: z.coerce.number().positive().default(30),
+    /** How often retention runs. */
+    retentionIntervalMs: z.coerce.number().int().positive().default(3_600_000),
+    /** Group commit interval of the embedded store: the most that a SIGKILL can lose unacknowledged. */
+    flushIntervalMs: z.coerce.number().int().min(10).max(5000).default(100),
+    /** Unset: the embedded store only. */
+    influx: influxConfigSchema.optional(),
+  })
+  .superRefine((store, ctx) => {
+    // The forwarder reads the store as its durable spool; in memory, a restart would drop the backlog.
+    if (store.kind === 'memory' && store.influx !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['influx'],
+        message: 'InfluxDB forwarding needs the durable embedded store (kind duckdb), not kind memory',
+      });
+    }
+  });
 export type StoreConfig = z.infer<typeof storeConfigSchema>;
 
 const influxEnv: Record<string, string> = {

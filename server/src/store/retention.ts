@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { type ErrorSink, guarded, logToConsole } from '../guard.js';
 import type { SampleStore } from './ports.js';
 
 export interface RetentionOptions {
@@ -8,6 +9,8 @@ export interface RetentionOptions {
   intervalMs: number;
   now: () => number;
   logger: Logger;
+  /** Where an exception of the timer goes (the prune's own failures are in `figures`). */
+  onError?: ErrorSink;
 }
 
 const DAY_MS = 86_400_000;
@@ -23,11 +26,16 @@ export class RetentionJob {
   private lastDeleted = 0;
   private lastError: string | undefined;
 
-  constructor(private readonly options: RetentionOptions) {}
+  /** The timer's callback: an exception in it would end the process (issue #11). */
+  private readonly guardedTick: () => void;
+
+  constructor(private readonly options: RetentionOptions) {
+    this.guardedTick = guarded('store/retention', () => this.tick(), options.onError ?? logToConsole);
+  }
 
   start(): void {
     // The first run comes soon after start, not an interval later, so a server restarted often still prunes.
-    this.timer = setTimeout(() => this.tick(), Math.min(60_000, this.options.intervalMs));
+    this.timer = setTimeout(this.guardedTick, Math.min(60_000, this.options.intervalMs));
     this.timer.unref();
   }
 
@@ -68,10 +76,10 @@ export class RetentionJob {
     };
   }
 
-  private tick(): void {
-    void this.runOnce().finally(() => {
+  private tick(): Promise<unknown> {
+    return this.runOnce().finally(() => {
       if (this.timer === undefined) return;
-      this.timer = setTimeout(() => this.tick(), this.options.intervalMs);
+      this.timer = setTimeout(this.guardedTick, this.options.intervalMs);
       this.timer.unref();
     });
   }

@@ -63,6 +63,21 @@ describe('store configuration', () => {
     expect(config.store.influx).toMatchObject({ org: 'pumpwatch', bucket: 'telemetry', token: 't0ken' });
   });
 
+  it('keeps the durable embedded store unless the file asks for memory, which refuses InfluxDB', () => {
+    expect(loadServerConfig({ env: {}, argv: [] }).store.kind).toBe('duckdb');
+    const dir = mkdtempSync(join(tmpdir(), 'pw-store-config-'));
+    const file = join(dir, 'server.yaml');
+    writeFileSync(file, 'store:\n  kind: memory\n');
+    expect(loadServerConfig({ env: { PUMPWATCH_CONFIG: file }, argv: [] }).store.kind).toBe('memory');
+    expect(
+      configError({
+        PUMPWATCH_CONFIG: file,
+        PUMPWATCH_INFLUX_URL: 'http://influx:8086',
+        PUMPWATCH_INFLUX_DATABASE: 'd',
+      }).map((i) => i.path),
+    ).toEqual(['store.influx']);
+  });
+
   it('refuses a target that is neither or both of a database and a bucket, naming the field', () => {
     expect(configError({ PUMPWATCH_INFLUX_URL: 'http://influx:8086' }).map((i) => i.path)).toContain(
       'store.influx.database',

@@ -3,19 +3,23 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AuditLog } from '../../auth/audit-log.js';
 import type { HubCredentials } from '../../auth/hub-credentials.js';
+import { MAX_PASSWORD_LENGTH } from '../../auth/password-policy.js';
 import { mosquittoPasswordHash } from '../../auth/passwords.js';
 import type { SecurityStore } from '../../auth/ports.js';
 import { roleSchema } from '../../auth/roles.js';
 import type { UserService } from '../../auth/user-service.js';
 import { PumpwatchError } from '../../errors.js';
 import { sendError, sendValidationError } from '../errors.js';
-import { identityOf, type Security } from '../security.js';
+import { allow, identityOf, type Security } from '../security.js';
 
+const usernameSchema = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ - only');
+/** The password policy (password-policy.ts) is applied by `UserService.create`, once the name is free. */
 const newUserSchema = z.object({
-  username: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ - only'),
-  password: z.string().min(8, 'at least 8 characters').max(200),
+  username: usernameSchema,
+  password: z.string().max(MAX_PASSWORD_LENGTH),
   role: roleSchema,
 });
+const userParams = z.object({ username: usernameSchema });
 const newHubSchema = z.object({ hubId: idSchema });
 const auditQuerySchema = z.object({
   from: z.coerce.number().int().nonnegative().optional(),
@@ -43,7 +47,7 @@ export interface AdminDeps {
 
 /** Admin only: users, hub MQTT credentials, the audit log. */
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  const admin = { preHandler: deps.security.require('admin') };
+  const admin = allow('admin');
 
   app.post('/api/users', admin, async (request, reply) => {
     const body = newUserSchema.safeParse(request.body ?? {});
@@ -56,6 +60,20 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   });
 
   app.get('/api/users', admin, async () => deps.users.list());
+
+  app.delete('/api/users/:username', admin, async (request, reply) => {
+    const params = userParams.safeParse(request.params);
+    if (!params.success) return sendValidationError(reply, params.error);
+    const { username } = params.data;
+    const actor = identityOf(request).username;
+    if (username === actor)
+      return sendError(reply, 409, 'CANNOT_DELETE_SELF', 'an admin cannot delete itself');
+    if (!(await deps.users.delete(username)))
+      return sendError(reply, 404, 'USER_NOT_FOUND', `no user ${username}`);
+    // Its tokens stop working at its next request: every request checks the user as stored.
+    await deps.audit.record(actor, 'user_deleted', username);
+    return reply.code(204).send();
+  });
 
   app.post('/api/hubs', admin, async (request, reply) => {
     const body = newHubSchema.safeParse(request.body ?? {});
@@ -114,6 +132,12 @@ async function conflictAs409(
   } catch (error) {
     if (error instanceof PumpwatchError && (error.code === 'USER_EXISTS' || error.code === 'HUB_EXISTS')) {
       return sendError(reply, 409, error.code, error.message);
+    }
+    // A weak password is the password field's own error, like any other validation failure.
+    if (error instanceof PumpwatchError && error.code === 'PASSWORD_WEAK') {
+      return sendError(reply, 400, 'VALIDATION_FAILED', 'request does not match the schema', [
+        { path: 'password', message: error.message },
+      ]);
     }
     throw error;
   }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { allow } from '../security.js';
 
 export interface HealthComponent {
   ok: boolean;
@@ -14,7 +15,7 @@ export interface HealthDeps {
 
 /** `GET /api/health`: 200 when every component is ok, 503 naming the failing ones. No patient data. */
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): void {
-  app.get('/api/health', async (_request, reply) => {
+  app.get('/api/health', allow('public'), async (_request, reply) => {
     const components = await deps.components();
     const failing = Object.entries(components)
       .filter(([, component]) => !component.ok)

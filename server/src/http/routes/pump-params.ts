@@ -1,14 +1,13 @@
-import { idSchema } from '@pumpwatch/protocol';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { AlertService } from '../../alerts/alert-service.js';
 import type { AuditLog } from '../../auth/audit-log.js';
 import { PumpwatchError } from '../../errors.js';
-import type { PumpParamsStore, StoredPumpParams } from '../../store/ports.js';
+import type { StoredPumpParams } from '../../store/ports.js';
+import type { WardShell } from '../../ward/ward-shell.js';
 import { sendError, sendValidationError } from '../errors.js';
-import { identityOf, type Security } from '../security.js';
+import { pumpIdParams } from '../route-params.js';
+import { allow, identityOf } from '../security.js';
 
-const pumpParams = z.object({ pumpId: idSchema });
 /** The shape is checked by the engine's own schema when resolved (unknown keys refused, with paths). */
 const overridesSchema = z.record(z.string(), z.unknown());
 
@@ -20,17 +19,12 @@ const overridesSchema = z.record(z.string(), z.unknown());
  */
 export function registerPumpParamsRoutes(
   app: FastifyInstance,
-  deps: {
-    alerts: AlertService;
-    store: PumpParamsStore;
-    now: () => number;
-    security: Security;
-    audit: AuditLog;
-  },
+  deps: { ward: WardShell; now: () => number; audit: AuditLog },
 ): void {
-  const admin = { preHandler: deps.security.require('admin') };
+  const viewer = allow('viewer');
+  const admin = allow('admin');
   const answerFor = (pumpId: string) => {
-    const { setting, effective } = deps.alerts.pumpParams(pumpId);
+    const { setting, effective } = deps.ward.pumpParams(pumpId);
     return {
       pumpId,
       overrides: setting?.overrides ?? null,
@@ -40,42 +34,40 @@ export function registerPumpParamsRoutes(
     };
   };
 
-  app.get('/api/pumps/:pumpId/params', async (request, reply) => {
-    const params = pumpParams.safeParse(request.params);
+  app.get('/api/pumps/:pumpId/params', viewer, async (request, reply) => {
+    const params = pumpIdParams.safeParse(request.params);
     if (!params.success) return sendValidationError(reply, params.error);
     return answerFor(params.data.pumpId);
   });
 
   app.put('/api/pumps/:pumpId/params', admin, async (request, reply) => {
-    const params = pumpParams.safeParse(request.params);
+    const params = pumpIdParams.safeParse(request.params);
     if (!params.success) return sendValidationError(reply, params.error);
     const body = overridesSchema.safeParse(request.body ?? {});
     if (!body.success) return sendValidationError(reply, body.error);
     const { pumpId } = params.data;
     try {
-      deps.alerts.checkPumpParams(pumpId, body.data);
+      deps.ward.checkPumpParams(pumpId, body.data);
     } catch (error) {
       return sendParamsInvalid(reply, error);
     }
     const by = identityOf(request).username;
-    const before = deps.alerts.pumpParams(pumpId).setting;
+    const before = deps.ward.pumpParams(pumpId).setting;
     const setting: StoredPumpParams = { pumpId, overrides: body.data, updatedAt: deps.now(), updatedBy: by };
-    await deps.store.put(setting);
+    await deps.ward.setPumpParams(setting);
     await deps.audit.record(by, 'params_set', pumpId, before, setting);
-    deps.alerts.setPumpParams(pumpId, setting);
     return answerFor(pumpId);
   });
 
   app.delete('/api/pumps/:pumpId/params', admin, async (request, reply) => {
-    const params = pumpParams.safeParse(request.params);
+    const params = pumpIdParams.safeParse(request.params);
     if (!params.success) return sendValidationError(reply, params.error);
     const { pumpId } = params.data;
-    const before = deps.alerts.pumpParams(pumpId).setting;
-    if (!(await deps.store.delete(pumpId))) {
+    const before = deps.ward.pumpParams(pumpId).setting;
+    if (!(await deps.ward.deletePumpParams(pumpId))) {
       return sendError(reply, 404, 'PARAMS_NOT_FOUND', `no rule settings for pump ${pumpId}`);
     }
     await deps.audit.record(identityOf(request).username, 'params_deleted', pumpId, before, null);
-    deps.alerts.setPumpParams(pumpId, null);
     return reply.code(204).send();
   });
 }

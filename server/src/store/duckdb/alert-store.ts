@@ -1,6 +1,8 @@
 import type { Alert, AlertStatus } from '@pumpwatch/protocol';
 import type { AlertEventType } from '../../alerts/lifecycle.js';
-import type { AlertEvent, AlertStore } from '../ports.js';
+import type { AlertEvent, AlertFilter, AlertStore } from '../ports.js';
+import type { BadRowHandler } from '../quarantine.js';
+import { decodeRows } from './decode-rows.js';
 import type { SqlConnection } from './guarded-connection.js';
 
 /** Most saves committed in one transaction. */
@@ -116,19 +118,32 @@ export class DuckDbAlertStore implements AlertStore {
     return alert ?? null;
   }
 
-  async unresolved(): Promise<Alert[]> {
-    return this.selectAlerts(`WHERE status <> 'resolved' ORDER BY raised_at`, {});
+  async unresolved(onBadRow?: BadRowHandler): Promise<Alert[]> {
+    return this.selectAlerts(`WHERE status <> 'resolved' ORDER BY raised_at`, {}, onBadRow);
   }
 
-  async list(status: AlertStatus | 'all', limit: number): Promise<Alert[]> {
+  async list(status: AlertStatus | 'all', limit: number, filter: AlertFilter = {}): Promise<Alert[]> {
     await this.drain();
-    if (status === 'all') {
-      return this.selectAlerts('ORDER BY raised_at DESC LIMIT $limit', { limit: BigInt(limit) });
+    const where: string[] = [];
+    const values: Record<string, string | bigint> = { limit: BigInt(limit) };
+    if (status !== 'all') {
+      where.push('status = $status');
+      values.status = status;
     }
-    return this.selectAlerts('WHERE status = $status ORDER BY raised_at DESC LIMIT $limit', {
-      status,
-      limit: BigInt(limit),
-    });
+    if (filter.pumpId !== undefined) {
+      where.push('pump_id = $pumpId');
+      values.pumpId = filter.pumpId;
+    }
+    if (filter.from !== undefined) {
+      where.push('raised_at >= $from');
+      values.from = BigInt(filter.from);
+    }
+    if (filter.to !== undefined) {
+      where.push('raised_at <= $to');
+      values.to = BigInt(filter.to);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')} ` : '';
+    return this.selectAlerts(`${clause}ORDER BY raised_at DESC LIMIT $limit`, values);
   }
 
   async events(alertId: string): Promise<AlertEvent[]> {
@@ -149,8 +164,17 @@ export class DuckDbAlertStore implements AlertStore {
     }));
   }
 
-  private async selectAlerts(tail: string, values: Record<string, string | bigint>): Promise<Alert[]> {
-    const result = await this.reader.runAndReadAll(`SELECT alert_json FROM alerts ${tail}`, values);
-    return result.getRowObjectsJS().map((row) => JSON.parse(String(row.alert_json)) as Alert);
+  private async selectAlerts(
+    tail: string,
+    values: Record<string, string | bigint>,
+    onBadRow?: BadRowHandler,
+  ): Promise<Alert[]> {
+    const result = await this.reader.runAndReadAll(`SELECT id, alert_json FROM alerts ${tail}`, values);
+    return decodeRows(
+      result.getRowObjectsJS(),
+      (row) => JSON.parse(String(row.alert_json)) as Alert,
+      (row) => String(row.id),
+      onBadRow,
+    );
   }
 }

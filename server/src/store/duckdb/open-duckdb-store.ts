@@ -1,11 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { StoredOrder } from '@pumpwatch/protocol';
 import { PumpwatchError } from '../../errors.js';
+import { type ErrorSink, guarded as guardedCallback, logToConsole } from '../../guard.js';
 import type { Store, StoredPumpParams } from '../ports.js';
+import { keepPrivate, makePrivateDir } from '../private-files.js';
 import { type AlertDatabase, openAlertDatabase } from './alert-database.js';
 import { DuckDbAlertStore } from './alert-store.js';
+import { type DuckDbCareStore, openDuckDbCareStore } from './care-store.js';
 import { GuardedConnection } from './guarded-connection.js';
 import { PumpJsonTable } from './pump-json-table.js';
 import { DuckDbSampleSpool } from './sample-spool.js';
@@ -20,6 +22,8 @@ export interface DuckDbStoreOptions {
   flushIntervalMs?: number;
   /** Rows per retention delete transaction. */
   pruneChunk?: number;
+  /** Where an exception of the flush timer goes (counted in /api/health). */
+  onError?: ErrorSink;
 }
 
 export interface DuckDbStore extends Store {
@@ -28,6 +32,7 @@ export interface DuckDbStore extends Store {
   orders: PumpJsonTable<StoredOrder>;
   pumpParams: PumpJsonTable<StoredPumpParams>;
   security: DuckDbSecurityStore;
+  care: DuckDbCareStore;
   /** The samples table read in order by forwarders (InfluxDB). */
   spool: DuckDbSampleSpool;
 }
@@ -37,10 +42,12 @@ export async function openDuckDbStore({
   dataDir,
   flushIntervalMs = 100,
   pruneChunk,
+  onError = logToConsole,
 }: DuckDbStoreOptions): Promise<DuckDbStore> {
   let path = ':memory:';
   if (dataDir !== ':memory:') {
-    mkdirSync(dataDir, { recursive: true });
+    // 0700, and its files 0600 (private-files.ts): DuckDB wrote them 0644 (issue #11).
+    makePrivateDir(dataDir);
     path = join(dataDir, 'pumpwatch.duckdb');
   }
   let instance: DuckDBInstance;
@@ -73,6 +80,7 @@ export async function openDuckDbStore({
     throw error;
   }
   setup.closeSync();
+  const modes = dataDir === ':memory:' ? undefined : keepPrivate(dataDir, onError);
 
   // The appender's connection runs no statements: appends and its flush are synchronous.
   const sampleWriter = await instance.connect();
@@ -100,18 +108,27 @@ export async function openDuckDbStore({
   const pumpParams = new PumpJsonTable<StoredPumpParams>(orderConnection, 'pump_params');
   const securityConnection = await guarded('security');
   const security = new DuckDbSecurityStore(securityConnection);
+  // Care records on a connection of their own: their group commits never queue behind an order's.
+  const careConnection = await guarded('care');
+  const care = openDuckDbCareStore(careConnection);
 
   let lastFlushError: string | undefined;
-  const timer = setInterval(() => {
-    samples.flush().then(
-      () => {
-        lastFlushError = undefined;
-      },
-      (error: unknown) => {
-        lastFlushError = String(error);
-      },
-    );
-  }, flushIntervalMs);
+  const timer = setInterval(
+    guardedCallback(
+      'store/flush',
+      () =>
+        samples.flush().then(
+          () => {
+            lastFlushError = undefined;
+          },
+          (error: unknown) => {
+            lastFlushError = String(error);
+          },
+        ),
+      onError,
+    ),
+    flushIntervalMs,
+  );
   timer.unref();
 
   return {
@@ -120,6 +137,7 @@ export async function openDuckDbStore({
     orders,
     pumpParams,
     security,
+    care,
     spool,
     async health() {
       const figures = { pendingSamples: samples.pendingRows };
@@ -148,15 +166,17 @@ export async function openDuckDbStore({
       });
       await samples.idle();
       await alerts.drain();
+      await care.drain();
       appender.closeSync();
       await Promise.all(
-        [mover, pruner, spoolConnection, orderConnection, securityConnection, reader].map((connection) =>
-          connection.close(),
+        [mover, pruner, spoolConnection, orderConnection, securityConnection, careConnection, reader].map(
+          (connection) => connection.close(),
         ),
       );
       sampleWriter.closeSync();
       instance.closeSync();
       await alertDb.close();
+      modes?.close();
       if (flushError !== undefined) {
         throw new PumpwatchError(
           'STORE_FLUSH_FAILED',

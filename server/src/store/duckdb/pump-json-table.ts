@@ -1,3 +1,5 @@
+import type { BadRowHandler } from '../quarantine.js';
+import { decodeRows } from './decode-rows.js';
 import type { SqlConnection } from './guarded-connection.js';
 
 /** The tables that hold one JSON document per pump, and the column each keeps it in. */
@@ -32,10 +34,15 @@ export class PumpJsonTable<T extends { pumpId: string }> {
     return result.rowsChanged > 0;
   }
 
-  async all(): Promise<T[]> {
+  async all(onBadRow?: BadRowHandler): Promise<T[]> {
     const result = await this.connection.runAndReadAll(
-      `SELECT ${this.column} AS document FROM ${this.table} ORDER BY pump_id`,
+      `SELECT pump_id, ${this.column} AS document FROM ${this.table} ORDER BY pump_id`,
     );
-    return result.getRowObjectsJS().map((row) => JSON.parse(String(row.document)) as T);
+    return decodeRows(
+      result.getRowObjectsJS(),
+      (row) => JSON.parse(String(row.document)) as T,
+      (row) => String(row.pump_id),
+      onBadRow,
+    );
   }
 }

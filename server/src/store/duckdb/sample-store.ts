@@ -1,6 +1,8 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { SampleBucket, TelemetrySample } from '@pumpwatch/protocol';
 import type { BucketQuery, SampleQuery, SampleStore, StoredSample } from '../ports.js';
+import type { BadRowHandler } from '../quarantine.js';
+import { decodeRows } from './decode-rows.js';
 import type { SqlConnection } from './guarded-connection.js';
 import { bucketSql, rowToBucket, rowToSample, type SampleRow, SELECT_COLUMNS } from './rows.js';
 import { STAGING, sampleColumns } from './schema.js';
@@ -144,18 +146,23 @@ export class DuckDbSampleStore implements SampleStore {
     return result.getRowObjectsJS().map(rowToBucket);
   }
 
-  async latestPerPump(): Promise<StoredSample[]> {
+  async latestPerPump(onBadRow?: BadRowHandler): Promise<StoredSample[]> {
     await this.flush();
     const result = await this.deps.reader.runAndReadAll(
       `SELECT ${SELECT_COLUMNS} FROM samples
        QUALIFY row_number() OVER (PARTITION BY pump_id ORDER BY ts DESC, seq DESC) = 1`,
     );
-    return (result.getRowObjectsJS() as SampleRow[]).map((row) => ({
-      hubId: String(row.hub_id),
-      pumpId: String(row.pump_id),
-      receivedAt: Number(row.received_at),
-      sample: rowToSample(row),
-    }));
+    return decodeRows(
+      result.getRowObjectsJS() as SampleRow[],
+      (row) => ({
+        hubId: String(row.hub_id),
+        pumpId: String(row.pump_id),
+        receivedAt: Number(row.received_at),
+        sample: rowToSample(row),
+      }),
+      (row) => String(row.pump_id),
+      onBadRow,
+    );
   }
 
   async recentSeqs(limit: number): Promise<Array<{ pumpId: string; seq: number }>> {

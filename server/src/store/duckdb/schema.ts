@@ -39,6 +39,15 @@ export const schemaStatements = [
      pump_id VARCHAR PRIMARY KEY,
      params_json VARCHAR NOT NULL
    )`,
+  // Patients, therapies, assignments and care teams (care-store.ts): one JSON document per record,
+  // replaced on change, as orders are. A hundred to a few thousand records, read whole at start, so
+  // they need no columns of their own; `kind` is the table of the CareStore port the record belongs to.
+  `CREATE TABLE IF NOT EXISTS care_records (
+     kind VARCHAR NOT NULL,
+     id VARCHAR NOT NULL,
+     json VARCHAR NOT NULL,
+     PRIMARY KEY (kind, id)
+   )`,
   // How far each forwarder has delivered (the last ingest id it has been acknowledged for).
   `CREATE TABLE IF NOT EXISTS forward_cursors (
      sink VARCHAR PRIMARY KEY,

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { type ErrorSink, logToConsole } from '../../guard.js';
 import type { ComponentHealth } from '../ports.js';
 import { type SampleSink, SinkError } from './sink.js';
 import type { LineBatch, SampleSpool } from './spool.js';
@@ -17,6 +18,8 @@ export interface ForwarderOptions {
   retryMaxMs?: number;
   /** While idle, the destination is probed this often, so a broken one shows before data is waiting. */
   probeIntervalMs?: number;
+  /** Where an unexpected exception of the delivery loop goes; the loop then starts again. */
+  onError?: ErrorSink;
 }
 
 /**
@@ -56,7 +59,22 @@ export class SampleForwarder {
     this.unsubscribe = spool.onDurable(() => this.wake?.());
     // A wrong token or database shows in /api/health at once, not at the first sample.
     await this.probe();
-    this.running = this.loop();
+    this.running = this.supervise();
+  }
+
+  /**
+   * The loop, restarted after an exception it did not expect (a failed acknowledge): left alone, the
+   * rejection was unhandled and ended the process (issue #11). Its position is kept, so nothing is lost.
+   */
+  private async supervise(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.loop();
+      } catch (error) {
+        (this.options.onError ?? logToConsole)('store/forwarder', error);
+        await this.sleep(this.retryMaxMs, false);
+      }
+    }
   }
 
   async stop(): Promise<void> {

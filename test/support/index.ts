@@ -1,0 +1,5 @@
+/** What scripts (benchmarks, load) share with the integration tier: real processes on loopback. */
+export { startInfluxd } from './influxd.js';
+export { type RunningMosquitto, startMosquitto } from './mosquitto.js';
+export { canConnect, freePort } from './ports.js';
+export { sleep, waitFor } from './wait.js';
