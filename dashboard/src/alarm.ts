@@ -10,9 +10,9 @@ import {
  * What the console's speaker should do, as pure functions of the alerts and the pauses in force. The
  * Web Audio player (audio.ts) only plays what `alarmDemand` asks for.
  *
- * IEC 60601-1-8 (shared/design/ALARMS.md): high priority sounds a 10-pulse burst, medium a 3-pulse
- * burst; low priority makes no sound here. A signal repeats while an alert that needs it is active (not
- * acknowledged) and not snoozed; acknowledging or snoozing silences that alert only.
+ * IEC 60601-1-8 (docs/clinical-reference.md#alarm-priorities): high priority sounds a 10-pulse burst, medium
+ * a 3-pulse burst; low priority makes no sound here. A signal repeats while an alert that needs it is active
+ * (not acknowledged) and not snoozed; acknowledging or snoozing silences that alert only.
  */
 
 export type Tone = 'high' | 'medium';

@@ -1,4 +1,5 @@
-import { type Alert, alertSchema, apiErrorSchema } from '@pumpwatch/protocol';
+import { type Alert, alertSchema } from '@pumpwatch/protocol';
+import { readApiError } from './errors.js';
 
 /** The part of `fetch` the alert actions use, so unit tests pass a fake. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Pick<Response, 'ok' | 'status' | 'json'>>;
@@ -33,7 +34,6 @@ export async function postAlertAction(
     if (alert.success) return { ok: true, alert: alert.data };
     return { ok: false, code: 'BAD_RESPONSE', message: '' };
   }
-  const error = apiErrorSchema.safeParse(json);
-  if (!error.success) return { ok: false, code: `HTTP_${res.status}`, message: '' };
-  return { ok: false, code: error.data.error.code, message: '', serverMessage: error.data.error.message };
+  const { code, serverMessage } = readApiError(res.status, json);
+  return { ok: false, code, message: '', ...(serverMessage === undefined ? {} : { serverMessage }) };
 }

@@ -1,10 +1,10 @@
 import type { PumpState, PumpView, TelemetrySample } from '@pumpwatch/protocol';
-import { pumpKey } from './state.js';
 
 /**
- * Delivered rate = ΔVI / Δt between samples the console has seen (ALARMS.md, rate_deviation). The pump
- * reports what it is programmed to do; only the volume it has actually infused over time says what it
- * delivers. Times are the pump's own clock (`ts`), so transport delays do not distort the rate.
+ * Delivered rate = ΔVI / Δt between samples the console has seen (rate_deviation,
+ * docs/clinical-reference.md#rule-catalog). The pump reports what it is programmed to do; only the volume it
+ * has actually infused over time says what it delivers. Times are the pump's own clock (`ts`), so transport
+ * delays do not distort the rate.
  */
 
 export interface VolumePoint {
@@ -31,12 +31,15 @@ export function addVolumePoint(
   windowMs: number = DELIVERY_WINDOW_MS,
 ): readonly VolumePoint[] {
   const last = points[points.length - 1];
-  if (last && sample.ts <= last.ts) return points;
   const point: VolumePoint = {
     ts: sample.ts,
     vi_mL: sample.vi_mL,
     ...(sample.state ? { state: sample.state } : {}),
   };
+  // A pump clock set back by more than the window (a corrected clock, a swapped pump) would otherwise
+  // leave the window frozen behind its newest point, "measuring…" until the clock caught up again.
+  if (last && last.ts - sample.ts > windowMs) return [point];
+  if (last && sample.ts <= last.ts) return points;
   if (last && (sample.vi_mL < last.vi_mL || isNewRegime(last.state, sample.state))) return [point];
   const cutoff = sample.ts - windowMs;
   // Keep one point at or before the cutoff, so the window spans its full width once enough has been seen.
@@ -63,8 +66,8 @@ export function deliveredRate(
 }
 
 /**
- * Every pump's window after a batch of pump views (a snapshot or a pump frame). Windows of pumps that
- * are no longer listed are kept only when `keepOthers` (a single pump frame does not list the others).
+ * Every pump's window after a batch of pump views (a snapshot or a `pumps` frame). Windows of pumps that
+ * are no longer listed are kept only when `keepOthers` (a `pumps` frame lists only the pumps that changed).
  */
 export function trackDelivery(
   windows: ReadonlyMap<string, readonly VolumePoint[]>,
@@ -74,9 +77,8 @@ export function trackDelivery(
   const next = new Map<string, readonly VolumePoint[]>();
   if (keepOthers) for (const [key, points] of windows) next.set(key, points);
   for (const pump of pumps) {
-    const key = pumpKey(pump.hubId, pump.pumpId);
-    const points = windows.get(key) ?? [];
-    next.set(key, pump.latest ? addVolumePoint(points, pump.latest) : points);
+    const points = windows.get(pump.pumpId) ?? [];
+    next.set(pump.pumpId, pump.latest ? addVolumePoint(points, pump.latest) : points);
   }
   return next;
 }

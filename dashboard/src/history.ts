@@ -249,18 +249,18 @@ export interface AlertMarker {
 
 /**
  * One marker per alert of this pump raised within [from, to], oldest first, from the alert history
- * (`GET /api/alerts?status=all`) merged with the alerts the console holds (newer, from frames).
+ * (`GET /api/alerts?status=all&pumpId=…`) merged with the alerts the console holds (newer, from frames).
  */
 export function alertMarkers(
   pumpId: string,
-  hubId: string,
   sources: readonly (readonly Alert[])[],
   from: number,
   to: number,
 ): AlertMarker[] {
   const byId = new Map<string, Alert>();
   for (const list of sources) {
-    for (const a of list) if (a.pumpId === pumpId && a.hubId === hubId) byId.set(a.id, a);
+    // By pump id alone: the pump's alerts from before it moved to another hub are still its own.
+    for (const a of list) if (a.pumpId === pumpId) byId.set(a.id, a);
   }
   return [...byId.values()]
     .filter((a) => a.raisedAt >= from && a.raisedAt <= to)

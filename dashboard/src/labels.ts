@@ -1,7 +1,7 @@
 import type { AlertStatus, Priority, PumpState, RuleId } from '@pumpwatch/protocol';
 
 /**
- * Human names of the rule ids (shared/design/ALARMS.md, "Rule catalog"). A `Record` over `RuleId`, so a
+ * Human names of the rule ids (docs/clinical-reference.md#rule-catalog). A `Record` over `RuleId`, so a
  * rule added to the protocol fails the typecheck here until it has a name.
  */
 export const RULE_LABELS: Record<RuleId, string> = {

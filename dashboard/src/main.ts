@@ -44,8 +44,6 @@ const notifier = createNotifier(browserNotificationApi(), () => document.visibil
 
 let session: Session | null = null;
 let running: RunningConsole | null = null;
-/** Set once a console has run in this page: the next one starts from a fresh page (see askLogin). */
-let consoleStarted = false;
 let ending = false;
 /** When the session ended on its own (expired, revoked, refused); null after a logout or a login. */
 let endedAt: number | null = null;
@@ -66,7 +64,6 @@ const loginView = createLoginView(
 
 function showConsole(identity: Identity): void {
   loginView.hide();
-  consoleStarted = true;
   const token = identity.kind === 'user' ? identity.session.token : null;
   running = startConsole({
     identity,
@@ -129,12 +126,8 @@ async function askLogin(notice: string | null): Promise<void> {
   player.setDemand(null);
   loginSound.hidden = true;
   saveSession(tabStorage, next);
-  // The console wires itself to the page once; a second login in the same page starts from a fresh one,
-  // which also leaves nothing of the previous user's console in memory.
-  if (consoleStarted) {
-    location.reload();
-    return;
-  }
+  // The previous console was stopped (every listener, timer and socket of it gone): a new one starts in
+  // the same page, without a reload (issue 12).
   session = next;
   ending = false;
   showConsole({ kind: 'user', session: next });

@@ -1,4 +1,5 @@
 import type { Alert, Priority, PumpState, PumpView, StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
+import { careView } from './care-view.js';
 import {
   formatDuration,
   formatLastSeen,
@@ -13,11 +14,26 @@ import {
 import { RULE_LABELS, STATE_LABELS } from './labels.js';
 import { sortAlerts } from './order.js';
 import { pumpHref } from './route.js';
-import { pumpKey } from './state.js';
 
 /** View model of a pump card (grid and detail view): every string it shows, from pure functions. */
 
 export type Level = 'ok' | 'warn' | 'alarm';
+
+/** `stale`: the console itself is not live, so nothing it shows about the pump is current. */
+export type ConnectivityState = 'online' | 'offline' | 'hub-offline' | 'link-down' | 'stale';
+
+const CONNECTIVITY_TEXT: Record<ConnectivityState, string> = {
+  online: 'Online',
+  offline: 'Offline',
+  'hub-offline': 'Hub offline',
+  'link-down': 'Pump link down',
+  stale: 'Unknown: console not live',
+};
+
+export interface PumpCardOptions {
+  /** Whether the console's data is live (connection.ts `isLive`); true when not given. */
+  live?: boolean;
+}
 
 export interface AlertChipView {
   id: string;
@@ -27,16 +43,27 @@ export interface AlertChipView {
 }
 
 export interface PumpCardView {
+  /** The pump id: unique across the deployment (docs/protocol.md, "Pump identity"). */
   key: string;
   pumpId: string;
   hubId: string;
+  /** The patient's display name (initials for a viewer), or "Unassigned pump": the card's title. */
+  patientText: string;
+  /** False when no patient is named (unassigned pump, older server). */
+  assigned: boolean;
+  /**
+   * True only when the pump itself reports, its hub is online and the console's data is live: a pump
+   * must never look online behind an offline hub or on a console that is not receiving data.
+   */
   online: boolean;
   /** The hub reports that it cannot reach the pump (serial unplugged, BLE out of range). */
   linkDown: boolean;
+  /** What the connectivity chip says, in words. */
   connectivity: string;
+  connectivityState: ConnectivityState;
   /** The pump detail route. */
   href: string;
-  /** "Ceftriaxone 2 g", when an order is set. */
+  /** The therapy's drug ("Ceftriaxone 2 g"), else the order's; null when neither is known. */
   drugText: string | null;
   /** "Ordered 100 mL/h, 250 mL", when an order is set. */
   orderText: string | null;
@@ -70,12 +97,15 @@ export interface PumpCardView {
 
 const DASH = '—';
 
-/** Battery thresholds of the battery_low rule (ALARMS.md: ≤ 20 % medium, ≤ 5 % high). */
+/** Battery thresholds of battery_low: ≤ 20 % medium, ≤ 5 % high (docs/clinical-reference.md#rule-catalog). */
 const BATTERY_LOW_PCT = 20;
 const BATTERY_EMPTY_PCT = 5;
-/** occlusion_developing starts at 50 % of the limit (ALARMS.md, after Alaris). */
+/** occlusion_developing starts at 50 % of the limit, after Alaris (docs/clinical-reference.md#occlusion). */
 const PRESSURE_WARN_FRACTION = 0.5;
-/** rate_deviation (ALARMS.md): delivered differs from programmed by more than max(10 %, 0.2 mL/h). */
+/**
+ * rate_deviation (docs/clinical-reference.md#rule-catalog): delivered differs from programmed by more than
+ * max(10 %, 0.2 mL/h).
+ */
 const RATE_DEVIATION_FRACTION = 0.1;
 const RATE_DEVIATION_MIN_mL_h = 0.2;
 
@@ -88,6 +118,7 @@ export function pumpCardView(
   openAlerts: readonly Alert[],
   now: number,
   delivered?: number | null,
+  options: PumpCardOptions = {},
 ): PumpCardView {
   const s = pump.latest;
   const alerts = sortAlerts(openAlerts.filter((a) => a.status !== 'resolved'));
@@ -95,29 +126,27 @@ export function pumpCardView(
   const pressureFraction = fraction(s?.pressure_mmHg, s?.occlusionLimit_mmHg);
   const linkDown = pump.link === 'down';
   const order = pump.order ?? null;
-  const delivery = deliveredView(s, pump.online, delivered);
+  const connectivityState = connectivityOf(pump, alerts, options.live ?? true);
+  const online = connectivityState === 'online';
+  const delivery = deliveredView(s, online, delivered);
+  const care = careView(pump.care?.patient, pump.care?.therapy, order?.drug);
   return {
-    key: pumpKey(pump.hubId, pump.pumpId),
+    key: pump.pumpId,
     pumpId: pump.pumpId,
     hubId: pump.hubId,
-    online: pump.online,
+    patientText: care.patientText,
+    assigned: care.assigned,
+    online,
     linkDown,
-    connectivity: !pump.hubOnline
-      ? 'Hub offline'
-      : linkDown
-        ? 'Pump link down'
-        : pump.online
-          ? 'Online'
-          : 'Offline',
+    connectivity: CONNECTIVITY_TEXT[connectivityState],
+    connectivityState,
     href: pumpHref(pump.pumpId),
-    drugText: order ? order.drug : null,
+    drugText: care.drugText,
     orderText: order ? `Ordered ${formatRate(order.rate_mL_h)}, ${formatVolume(order.vtbi_mL)}` : null,
     orderWarning: order && s ? orderWarning(order, s.rate_mL_h, s.vtbi_mL) : null,
     state: s?.state ?? null,
     // An offline pump's last sample may no longer be true: say that it is the last known state.
-    stateLabel: s
-      ? `${pump.online && !linkDown ? '' : 'Last known: '}${STATE_LABELS[s.state]}`
-      : 'No data yet',
+    stateLabel: s ? `${online ? '' : 'Last known: '}${STATE_LABELS[s.state]}` : 'No data yet',
     rateText: s ? formatRate(s.rate_mL_h) : DASH,
     deliveredText: delivery.text,
     deliveredLevel: delivery.level,
@@ -155,6 +184,27 @@ export function pumpCardView(
       text: `${RULE_LABELS[a.rule]}${a.status === 'acknowledged' ? ' (acknowledged)' : ''}`,
     })),
   };
+}
+
+/**
+ * The pump's connectivity as the console can vouch for it. The server's `online` alone is not enough: a
+ * pump view can say `online: true` beside `hubOnline: false` (a hub that never sent its status), the
+ * view can lag the `hub_offline` / `pump_offline` alert frames (alert frames are the source of truth),
+ * and nothing is current while the console is not live.
+ */
+export function connectivityOf(
+  pump: PumpView,
+  openAlerts: readonly Alert[],
+  live: boolean,
+): ConnectivityState {
+  if (!live) return 'stale';
+  // A latched alert's condition has ended: it waits for acknowledgement, it does not say "offline" now.
+  const raised = (rule: Alert['rule']) =>
+    openAlerts.some((a) => a.rule === rule && a.status !== 'resolved' && !a.latched);
+  if (!pump.hubOnline || raised('hub_offline')) return 'hub-offline';
+  if (pump.link === 'down') return 'link-down';
+  if (!pump.online || raised('pump_offline')) return 'offline';
+  return 'online';
 }
 
 function deliveredView(

@@ -1,5 +1,5 @@
-import { apiErrorSchema } from '@pumpwatch/protocol';
 import { z } from 'zod';
+import { type ApiFailure, errorMessage, loginErrorField, readApiError, retryAfterSeconds } from './errors.js';
 
 /**
  * Who is using this console (docs/dashboard.md, issue 8). The server issues a signed, expiring bearer
@@ -8,7 +8,7 @@ import { z } from 'zod';
  * person. These schemas mirror the server's replies; they belong in @pumpwatch/protocol once it has them.
  */
 
-export const roleSchema = z.enum(['viewer', 'nurse', 'admin']);
+export const roleSchema = z.enum(['viewer', 'nurse', 'coordinator', 'admin']);
 export type Role = z.infer<typeof roleSchema>;
 
 /** `POST /api/login` → 200. */
@@ -79,12 +79,17 @@ export function clearSession(storage: Store | null): void {
   }
 }
 
-/** viewer reads; nurse and admin also acknowledge and snooze (server roles, docs/api.md). */
+/** viewer reads; nurse, coordinator and admin also acknowledge and snooze (server roles, docs/api.md). */
 export function canAct(identity: Identity): boolean {
   return identity.kind === 'anonymous' || identity.session.role !== 'viewer';
 }
 
-export const ROLE_LABELS: Record<Role, string> = { viewer: 'Viewer', nurse: 'Nurse', admin: 'Admin' };
+export const ROLE_LABELS: Record<Role, string> = {
+  viewer: 'Viewer',
+  nurse: 'Nurse',
+  coordinator: 'Coordinator',
+  admin: 'Admin',
+};
 
 export const VIEW_ONLY_TEXT = 'View only: your role (viewer) cannot acknowledge or snooze alerts.';
 
@@ -113,43 +118,24 @@ export async function logIn(username: string, password: string, fetchFn: HttpFet
       body: JSON.stringify({ username: name, password }),
     });
   } catch {
-    return {
-      ok: false,
-      code: 'NETWORK',
-      message: 'Could not reach the pumpwatch server. Check the connection and try again.',
-      field: null,
-    };
+    return fail({ code: 'NETWORK' }, null);
   }
   const json: unknown = await res.json().catch(() => undefined);
   if (res.ok) {
     const session = sessionSchema.safeParse(json);
     if (session.success) return { ok: true, session: session.data };
-    return { ok: false, code: 'BAD_RESPONSE', message: 'The server sent an unexpected reply.', field: null };
+    return fail({ code: 'BAD_RESPONSE' }, null);
   }
-  const error = apiErrorSchema.safeParse(json);
-  const code = error.success ? error.data.error.code : `HTTP_${res.status}`;
-  return { ok: false, code, message: loginFailureMessage(code, res), field: failedField(code) };
+  return fail(readApiError(res.status, json), retryAfterSeconds(res.headers.get('retry-after')));
 }
 
-function failedField(code: string): 'password' | null {
-  return code === 'INVALID_CREDENTIALS' ? 'password' : null;
-}
-
-function loginFailureMessage(code: string, res: HttpReply): string {
-  switch (code) {
-    case 'INVALID_CREDENTIALS':
-      return 'Wrong username or password. Check both and try again.';
-    case 'RATE_LIMITED':
-    case 'HTTP_429': {
-      const seconds = Number(res.headers.get('retry-after'));
-      const wait = Number.isFinite(seconds) && seconds > 0 ? `${Math.ceil(seconds)} s` : 'a minute';
-      return `Too many login attempts from this computer. Wait ${wait}, then try again.`;
-    }
-    case 'VALIDATION_FAILED':
-      return 'The server refused that username or password (too long?).';
-    default:
-      return `Login failed (${code}). Try again.`;
-  }
+function fail(failure: ApiFailure, retryAfterS: number | null): LoginResult {
+  return {
+    ok: false,
+    code: failure.code,
+    message: errorMessage('login', failure, { retryAfterS }),
+    field: loginErrorField(failure),
+  };
 }
 
 /** Whether the server asks for a login: `auth.mode` in `GET /api/health` (200 or 503 alike). */

@@ -1,11 +1,12 @@
 import { type Alert, DEFAULT_SNOOZE_MS, MAX_SNOOZE_MS, snoozeBodySchema } from '@pumpwatch/protocol';
 import { type FetchLike, postAlertAction } from './alert-request.js';
+import { errorMessage } from './errors.js';
 
 /**
- * Snooze = pause the audio of one alert for a bounded time (ALARMS.md: 2 min default, never unbounded;
- * protocol: at most 15 min). `POST /api/alerts/{id}/snooze` `{by, durationMs}` returns the alert with
- * `snoozedUntil`, and every console stops sounding it. Snoozing never acknowledges: the alert stays in
- * the inbox, active, and sounds again when the snooze ends.
+ * Snooze = pause the audio of one alert for a bounded time (2 min default, never unbounded:
+ * docs/clinical-reference.md#alarm-lifecycle; protocol: at most 15 min). `POST /api/alerts/{id}/snooze`
+ * `{by, durationMs}` returns the alert with `snoozedUntil`, and every console stops sounding it. Snoozing
+ * never acknowledges: the alert stays in the inbox, active, and sounds again when the snooze ends.
  */
 
 /** Choices offered in the console, each within the protocol's bounds. */
@@ -46,49 +47,7 @@ export async function snoozeAlert(
   const url = `/api/alerts/${encodeURIComponent(alertId)}/snooze`;
   const result = await postAlertAction(url, body.data, fetchFn);
   if (result.ok) return result;
-  switch (result.code) {
-    case 'NETWORK':
-      return {
-        ok: false,
-        code: result.code,
-        message: 'Could not reach the server: audio paused on this console only.',
-        localFallback: true,
-      };
-    case 'NOT_FOUND':
-    case 'HTTP_404':
-      return {
-        ok: false,
-        code: result.code,
-        message: 'This server cannot record snoozes yet: audio paused on this console only.',
-        localFallback: true,
-      };
-    case 'ALERT_NOT_FOUND':
-      return {
-        ok: false,
-        code: result.code,
-        message: 'This alert no longer exists on the server (it may have been resolved).',
-        localFallback: false,
-      };
-    case 'UNAUTHENTICATED':
-      return {
-        ok: false,
-        code: result.code,
-        message: 'Your session has expired: the alert is NOT snoozed. Log in again.',
-        localFallback: false,
-      };
-    case 'FORBIDDEN':
-      return {
-        ok: false,
-        code: result.code,
-        message: 'Your role cannot snooze alerts: the alert is NOT snoozed. Ask a nurse.',
-        localFallback: false,
-      };
-    default:
-      return {
-        ok: false,
-        code: result.code,
-        message: `Snooze failed (${result.code})${result.serverMessage ? `: ${result.serverMessage}` : ''}.`,
-        localFallback: false,
-      };
-  }
+  // Not recorded, but the alert exists (unreachable, or a server without the route): quiet it here.
+  const localFallback = ['NETWORK', 'NOT_FOUND', 'HTTP_404'].includes(result.code);
+  return { ok: false, code: result.code, message: errorMessage('snooze', result), localFallback };
 }

@@ -5,7 +5,10 @@ import type { Alert, PumpView, ServerFrame } from '@pumpwatch/protocol';
  * never touches the one it was given, so the DOM layer can compare old and new.
  */
 export interface DashboardState {
-  /** Keyed by `pumpKey(hubId, pumpId)`: a pump id is only unique within its hub. */
+  /**
+   * Keyed by pump id alone: a pump id is unique across the deployment and a pump belongs to one hub at a
+   * time (docs/protocol.md, "Pump identity"), so a pump moved to another hub replaces its old entry.
+   */
   readonly pumps: ReadonlyMap<string, PumpView>;
   /**
    * Keyed by alert id. Resolved alerts are kept (up to `MAX_RESOLVED_KEPT`) as tombstones, so a late
@@ -24,10 +27,6 @@ export function emptyState(): DashboardState {
   return { pumps: new Map(), alerts: new Map(), hasSnapshot: false, clockOffsetMs: 0 };
 }
 
-export function pumpKey(hubId: string, pumpId: string): string {
-  return `${hubId}/${pumpId}`;
-}
-
 /** Applies one frame that has already passed `serverFrameSchema`; `receivedAt` is the browser clock. */
 export function applyFrame(state: DashboardState, frame: ServerFrame, receivedAt: number): DashboardState {
   switch (frame.type) {
@@ -35,8 +34,6 @@ export function applyFrame(state: DashboardState, frame: ServerFrame, receivedAt
       return applySnapshot(frame.pumps, frame.alerts, frame.serverTime, receivedAt, state.clockOffsetMs);
     case 'alert':
       return { ...state, alerts: pruneResolved(withAlert(state.alerts, frame.alert)) };
-    case 'pump':
-      return applyPumps(state, [frame.pump]);
     case 'pumps':
       return applyPumps(state, frame.pumps);
     case 'heartbeat':
@@ -58,7 +55,7 @@ function applySnapshot(
   const pumpMap = new Map<string, PumpView>();
   const alertMap = new Map<string, Alert>();
   for (const pump of pumps) {
-    pumpMap.set(pumpKey(pump.hubId, pump.pumpId), pump);
+    pumpMap.set(pump.pumpId, pump);
     // The top-level list is authoritative; a pump's own list only fills gaps.
     for (const alert of pump.alerts) alertMap.set(alert.id, alert);
   }
@@ -76,7 +73,7 @@ function applyPumps(state: DashboardState, changed: readonly PumpView[]): Dashbo
   const pumps = new Map(state.pumps);
   let alerts = state.alerts;
   for (const pump of changed) {
-    pumps.set(pumpKey(pump.hubId, pump.pumpId), pump);
+    pumps.set(pump.pumpId, pump);
     // Alert frames are the source of truth for alerts; a pump frame only adds ones we have never seen.
     for (const alert of pump.alerts) {
       if (!alerts.has(alert.id)) alerts = withAlert(alerts, alert);
@@ -104,14 +101,13 @@ export function openAlerts(state: DashboardState): Alert[] {
   return [...state.alerts.values()].filter((a) => a.status !== 'resolved');
 }
 
-/** Open alerts grouped by `pumpKey`, unsorted. */
+/** Open alerts grouped by pump id, unsorted. */
 export function openAlertsByPump(state: DashboardState): Map<string, Alert[]> {
   const byPump = new Map<string, Alert[]>();
   for (const alert of openAlerts(state)) {
-    const key = pumpKey(alert.hubId, alert.pumpId);
-    const list = byPump.get(key);
+    const list = byPump.get(alert.pumpId);
     if (list) list.push(alert);
-    else byPump.set(key, [alert]);
+    else byPump.set(alert.pumpId, [alert]);
   }
   return byPump;
 }

@@ -2,6 +2,8 @@
 export const TEST_IDS = {
   pumpCard: 'pump-card',
   alertRow: 'alert-row',
+  alertPatient: 'alert-patient',
+  pumpPatient: 'pump-patient',
   ackButton: 'ack-button',
   snoozeButton: 'snooze-button',
   snoozeNote: 'snooze-note',

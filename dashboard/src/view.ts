@@ -1,4 +1,5 @@
 import type { Alert, Priority } from '@pumpwatch/protocol';
+import { alertCareView, careLabel } from './care-view.js';
 import { formatAgo, formatClock, formatCountdown } from './format.js';
 import { PRIORITY_LABELS, PRIORITY_SHORT, RULE_LABELS, STATUS_LABELS } from './labels.js';
 
@@ -7,6 +8,7 @@ import { PRIORITY_LABELS, PRIORITY_SHORT, RULE_LABELS, STATUS_LABELS } from './l
  * they are unit-tested without a browser. The render/ modules only copy these into elements.
  */
 
+export * from './care-view.js';
 export * from './pump-view.js';
 
 export interface AlertRowView {
@@ -17,6 +19,13 @@ export interface AlertRowView {
   priorityShort: string;
   ruleLabel: string;
   message: string;
+  /** The patient's display name (initials for a viewer), or "Unassigned pump": shown first and largest. */
+  patientText: string;
+  /** False when no patient is named (unassigned pump, older server). */
+  assigned: boolean;
+  /** The therapy's drug, or null. */
+  drugText: string | null;
+  /** "PUMP-0004 on demo-hub": second, smaller. */
   pumpText: string;
   raisedText: string;
   statusText: string;
@@ -51,6 +60,8 @@ export function alertRowView(
 ): AlertRowView {
   const rule = RULE_LABELS[alert.rule];
   const pumpText = `${alert.pumpId} on ${alert.hubId}`;
+  const care = alertCareView(alert);
+  const subject = `${careLabel(care)}, ${pumpText}`;
   const notes: string[] = [];
   if (alert.latched) notes.push('Condition ended — kept until acknowledged');
   const snoozedOnServer = alert.snoozedUntil !== null && alert.snoozedUntil > now;
@@ -72,6 +83,9 @@ export function alertRowView(
     priorityShort: PRIORITY_SHORT[alert.priority],
     ruleLabel: rule,
     message: alert.message,
+    patientText: care.patientText,
+    assigned: care.assigned,
+    drugText: care.drugText,
     pumpText,
     raisedText: `Raised ${formatClock(alert.raisedAt, timeZone)} (${formatAgo(now - alert.raisedAt)})`,
     statusText: statusText(alert, timeZone),
@@ -80,17 +94,18 @@ export function alertRowView(
     escalationLevel: alert.escalationLevel,
     snoozeText,
     canAcknowledge: alert.status === 'active',
-    ackLabel: `Acknowledge ${PRIORITY_LABELS[alert.priority].toLowerCase()} alert: ${rule} on ${pumpText}`,
+    ackLabel: `Acknowledge ${PRIORITY_LABELS[alert.priority].toLowerCase()} alert: ${rule} for ${subject}`,
     canSnooze: sounds && snoozeText === null,
-    snoozeLabel: `Snooze the sound of ${PRIORITY_LABELS[alert.priority].toLowerCase()} alert: ${rule} on ${pumpText}`,
+    snoozeLabel: `Snooze the sound of ${PRIORITY_LABELS[alert.priority].toLowerCase()} alert: ${rule} for ${subject}`,
     flashing: alert.status === 'active' && alert.priority !== 'low',
   };
 }
 
 /**
- * Escalation (ALARMS.md: the Alert Manager moves an unacknowledged alert to the next on-call tier, then
- * re-notifies). Tier numbers count from 1 for people; `escalationLevel` counts from 0. While nobody has
- * acknowledged, the row also says when the next escalation is due (`nextEscalationAt`, server time).
+ * Escalation (docs/clinical-reference.md#alert-communication-and-escalation: the Alert Manager moves an
+ * unacknowledged alert to the next on-call tier, then re-notifies). Tier numbers count from 1 for people;
+ * `escalationLevel` counts from 0. While nobody has acknowledged, the row also says when the next escalation
+ * is due (`nextEscalationAt`, server time).
  */
 export function escalationText(alert: Alert, now: number): string | null {
   const parts: string[] = [];

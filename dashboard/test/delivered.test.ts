@@ -77,17 +77,17 @@ describe('delivered rate (ΔVI / Δt)', () => {
     const a = pump({ pumpId: 'a', latest: sample({ ts: 1000, vi_mL: 1 }) });
     const b = pump({ pumpId: 'b', latest: sample({ ts: 1000, vi_mL: 2 }) });
     let windows = trackDelivery(new Map(), [a, b], false);
-    expect([...windows.keys()]).toEqual(['hub-1/a', 'hub-1/b']);
+    expect([...windows.keys()]).toEqual(['a', 'b']);
     windows = trackDelivery(
       windows,
       [pump({ pumpId: 'a', latest: sample({ ts: 21_000, vi_mL: 1.5 }) })],
       true,
     );
-    expect(windows.get('hub-1/a')).toHaveLength(2);
-    expect(windows.get('hub-1/b')).toHaveLength(1);
-    expect(deliveredRate(windows.get('hub-1/a') ?? [])).toBeCloseTo(90, 6);
+    expect(windows.get('a')).toHaveLength(2);
+    expect(windows.get('b')).toHaveLength(1);
+    expect(deliveredRate(windows.get('a') ?? [])).toBeCloseTo(90, 6);
     // A snapshot drops pumps the server no longer lists.
-    expect([...trackDelivery(windows, [a], false).keys()]).toEqual(['hub-1/a']);
+    expect([...trackDelivery(windows, [a], false).keys()]).toEqual(['a']);
   });
 
   it('builds a series for charts with the same window', () => {
@@ -104,5 +104,20 @@ describe('delivered rate (ΔVI / Δt)', () => {
     expect(series[14]).toBeCloseTo(36, 6);
     expect(series[15]).toBeNull();
     expect(series[29]).toBeCloseTo(72, 6);
+  });
+});
+
+describe('delivered rate after the pump clock is set back (issue 13, defect a)', () => {
+  it('starts a new window instead of ignoring every sample until the clock catches up', () => {
+    // One sample stamped an hour ahead (a pump or hub clock corrected afterwards), then true time.
+    let points: readonly VolumePoint[] = addVolumePoint([], { ts: 1_000_000 + 3_600_000, vi_mL: 10 });
+    for (const p of run(30, 1000, 100, 1_000_000, 10)) points = addVolumePoint(points, p);
+    expect(deliveredRate(points)).toBeCloseTo(100, 6);
+  });
+
+  it('still ignores a repeated or slightly older sample (a replayed outbox)', () => {
+    let points: readonly VolumePoint[] = [];
+    for (const p of run(20, 1000, 100)) points = addVolumePoint(points, p);
+    expect(addVolumePoint(points, { ts: 1_010_000, vi_mL: 10.2 })).toBe(points);
   });
 });

@@ -140,20 +140,22 @@ describe('live chart updates', () => {
 });
 
 describe('alert markers', () => {
-  it('merges alert history and live alerts of this pump in the range, oldest first, once each', () => {
+  it('merges alert history and live alerts of this pump in the range, oldest first, once each, whichever hub raised them', () => {
     const history = [
       alert({ id: 'old', raisedAt: 100, status: 'resolved', resolvedAt: 150 }),
       alert({ id: 'a', raisedAt: 500 }),
       alert({ id: 'other', pumpId: 'pump-2', raisedAt: 400 }),
-      alert({ id: 'other-hub', hubId: 'hub-2', raisedAt: 400 }),
+      // Raised before the pump moved to hub-2: still this pump's (docs/protocol.md, "Pump identity").
+      alert({ id: 'before-move', hubId: 'hub-2', raisedAt: 400 }),
     ];
     const live = [
       alert({ id: 'a', raisedAt: 500, status: 'acknowledged' }),
       alert({ id: 'b', raisedAt: 300 }),
     ];
-    const markers = alertMarkers('pump-1', 'hub-1', [history, live], 200, 1000);
+    const markers = alertMarkers('pump-1', [history, live], 200, 1000);
     expect(markers.map((m) => [m.id, m.status])).toEqual([
       ['b', 'active'],
+      ['before-move', 'active'],
       ['a', 'acknowledged'],
     ]);
   });

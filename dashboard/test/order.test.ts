@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { sortAlerts, sortPumps } from '../src/order.js';
-import { pumpKey } from '../src/state.js';
 import { alert, pump } from './fixtures.js';
 
 describe('alert order', () => {
@@ -34,8 +33,8 @@ describe('alert order', () => {
 });
 
 describe('pump order', () => {
-  const alertsOf = (alerts: ReturnType<typeof alert>[]) => (p: { hubId: string; pumpId: string }) =>
-    alerts.filter((a) => pumpKey(a.hubId, a.pumpId) === pumpKey(p.hubId, p.pumpId));
+  const alertsOf = (alerts: ReturnType<typeof alert>[]) => (p: { pumpId: string }) =>
+    alerts.filter((a) => a.pumpId === p.pumpId);
 
   it('puts the pump with the worst alert first', () => {
     const pumps = [pump({ pumpId: 'calm' }), pump({ pumpId: 'med' }), pump({ pumpId: 'high' })];

@@ -6,7 +6,6 @@ import {
   MAX_RESOLVED_KEPT,
   openAlerts,
   openAlertsByPump,
-  pumpKey,
   serverNow,
 } from '../src/state.js';
 import { alert, pump } from './fixtures.js';
@@ -23,7 +22,7 @@ describe('state reduction from server frames', () => {
       4_000,
     );
     expect(s.hasSnapshot).toBe(true);
-    expect([...s.pumps.keys()]).toEqual(['hub-1/pump-1']);
+    expect([...s.pumps.keys()]).toEqual(['pump-1']);
     expect(s.alerts.get('a1')?.status).toBe('active');
     expect(s.clockOffsetMs).toBe(1_000);
   });
@@ -43,7 +42,7 @@ describe('state reduction from server frames', () => {
       },
       10,
     );
-    expect([...s.pumps.keys()]).toEqual(['hub-1/new']);
+    expect([...s.pumps.keys()]).toEqual(['new']);
     expect([...s.alerts.keys()]).toEqual(['raised-while-away']);
   });
 
@@ -84,7 +83,7 @@ describe('state reduction from server frames', () => {
   it('does not revive a resolved alert from a pump frame that still lists it', () => {
     let s = applyFrame(emptyState(), { type: 'snapshot', pumps: [pump()], alerts: [alert()] }, 0);
     s = applyFrame(s, { type: 'alert', alert: alert({ status: 'resolved', resolvedAt: 5 }) }, 1);
-    s = applyFrame(s, { type: 'pump', pump: pump({ alerts: [alert()] }) }, 2);
+    s = applyFrame(s, { type: 'pumps', pumps: [pump({ alerts: [alert()] })] }, 2);
     expect(openAlerts(s)).toEqual([]);
   });
 
@@ -102,11 +101,11 @@ describe('state reduction from server frames', () => {
     expect(s.alerts.has(`r${MAX_RESOLVED_KEPT + 4}`)).toBe(true);
   });
 
-  it('upserts a pump from a pump frame and learns alerts it had not seen', () => {
+  it('keeps pumps a later pumps frame does not list, and learns alerts it had not seen', () => {
     let s = applyFrame(emptyState(), { type: 'snapshot', pumps: [pump()], alerts: [] }, 0);
-    s = applyFrame(s, { type: 'pump', pump: pump({ online: false, alerts: [alert({ id: 'x' })] }) }, 1);
-    s = applyFrame(s, { type: 'pump', pump: pump({ pumpId: 'pump-2' }) }, 2);
-    expect(s.pumps.get(pumpKey('hub-1', 'pump-1'))?.online).toBe(false);
+    s = applyFrame(s, { type: 'pumps', pumps: [pump({ online: false, alerts: [alert({ id: 'x' })] })] }, 1);
+    s = applyFrame(s, { type: 'pumps', pumps: [pump({ pumpId: 'pump-2' })] }, 2);
+    expect(s.pumps.get('pump-1')?.online).toBe(false);
     expect(s.pumps.size).toBe(2);
     expect(s.alerts.has('x')).toBe(true);
   });
@@ -126,19 +125,18 @@ describe('state reduction from server frames', () => {
       1,
     );
     expect(s1.pumps.size).toBe(3);
-    expect(s1.pumps.get(pumpKey('hub-1', 'pump-1'))?.online).toBe(false);
+    expect(s1.pumps.get('pump-1')?.online).toBe(false);
     expect(s1.alerts.has('y')).toBe(true);
     expect(s0.pumps.size).toBe(1);
     expect(s0.alerts.size).toBe(0);
   });
 
-  it('keeps pumps with the same id on different hubs apart', () => {
-    const s = applyFrame(
-      emptyState(),
-      { type: 'snapshot', pumps: [pump({ hubId: 'h1' }), pump({ hubId: 'h2' })], alerts: [] },
-      0,
-    );
-    expect(s.pumps.size).toBe(2);
+  it('keys pumps by pump id alone: a pump reported by another hub has moved there', () => {
+    // docs/protocol.md, "Pump identity": a pump id is unique across the deployment, one hub at a time.
+    let s = applyFrame(emptyState(), { type: 'snapshot', pumps: [pump({ hubId: 'h1' })], alerts: [] }, 0);
+    s = applyFrame(s, { type: 'pumps', pumps: [pump({ hubId: 'h2' })] }, 1);
+    expect(s.pumps.size).toBe(1);
+    expect(s.pumps.get('pump-1')?.hubId).toBe('h2');
   });
 
   it('groups open alerts by pump', () => {
@@ -157,8 +155,8 @@ describe('state reduction from server frames', () => {
       0,
     );
     const byPump = openAlertsByPump(s);
-    expect(byPump.get('hub-1/pump-1')?.map((a) => a.id)).toEqual(['a', 'c']);
-    expect(byPump.get('hub-1/pump-2')?.map((a) => a.id)).toEqual(['b']);
+    expect(byPump.get('pump-1')?.map((a) => a.id)).toEqual(['a', 'c']);
+    expect(byPump.get('pump-2')?.map((a) => a.id)).toEqual(['b']);
   });
 
   it('estimates server time from heartbeats', () => {
@@ -180,7 +178,7 @@ describe('state reduction from server frames', () => {
     const s0 = applyFrame(emptyState(), { type: 'snapshot', pumps: [pump()], alerts: [alert()] }, 0);
     const alertsBefore = s0.alerts;
     applyFrame(s0, { type: 'alert', alert: alert({ id: 'new' }) }, 1);
-    applyFrame(s0, { type: 'pump', pump: pump({ pumpId: 'p9' }) }, 1);
+    applyFrame(s0, { type: 'pumps', pumps: [pump({ pumpId: 'p9' })] }, 1);
     expect(s0.alerts).toBe(alertsBefore);
     expect(s0.alerts.size).toBe(1);
     expect(s0.pumps.size).toBe(1);

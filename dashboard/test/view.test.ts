@@ -88,7 +88,7 @@ describe('pump card view', () => {
     expect(pumpCardView(pump({ online: false }), [], NOW, 12).deliveredText).toBe('—');
   });
 
-  it('allows 0.2 mL/h of deviation at low rates (ALARMS.md rate_deviation)', () => {
+  it('allows 0.2 mL/h of deviation at low rates (rate_deviation, clinical-reference.md#rule-catalog)', () => {
     const slow = pump({ latest: sample({ rate_mL_h: 0.5 }) });
     expect(pumpCardView(slow, [], NOW, 0.35).deliveredLevel).toBe('ok');
     expect(pumpCardView(slow, [], NOW, 0.25).deliveredLevel).toBe('warn');
@@ -169,7 +169,7 @@ describe('alert row view', () => {
       statusText: 'Active — not acknowledged',
       canAcknowledge: true,
       flashing: true,
-      ackLabel: 'Acknowledge high priority alert: Downstream occlusion on pump-1 on hub-1',
+      ackLabel: 'Acknowledge high priority alert: Downstream occlusion for Unassigned pump, pump-1 on hub-1',
     });
   });
 
@@ -217,7 +217,7 @@ describe('alert row view', () => {
     expect(alertRowView(alert({ priority: 'low' }), NOW).canSnooze).toBe(false);
     expect(alertRowView(alert({ status: 'acknowledged' }), NOW).canSnooze).toBe(false);
     expect(alertRowView(alert(), NOW).snoozeLabel).toBe(
-      'Snooze the sound of high priority alert: Downstream occlusion on pump-1 on hub-1',
+      'Snooze the sound of high priority alert: Downstream occlusion for Unassigned pump, pump-1 on hub-1',
     );
   });
 

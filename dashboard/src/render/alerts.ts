@@ -2,8 +2,9 @@ import { TEST_IDS } from '../testids.js';
 import type { AlertRowView } from '../view.js';
 import { h, reconcileChildren, setAttr, setText } from './dom.js';
 import { priorityIcon } from './icons.js';
+import type { View } from './view.js';
 
-/** Per-row state of an acknowledgement or snooze in flight, owned by console-app.ts. */
+/** Per-row state of an acknowledgement or snooze in flight, owned by the console controller. */
 export interface AckUi {
   busy: boolean;
   error: string | null;
@@ -16,14 +17,24 @@ export interface AckUi {
 export interface InboxActions {
   onAck(alertId: string): void;
   onSnooze(alertId: string): void;
+}
+
+export interface InboxModel {
+  rows: readonly AlertRowView[];
+  acks: ReadonlyMap<string, AckUi>;
+  emptyText: string;
+  /** False for a viewer: no Acknowledge or Snooze buttons, a "view only" line instead. */
+  canAct: boolean;
   /** Label of the snooze button, e.g. "Snooze 2 min" (the length is chosen in the header). */
-  snoozeButtonText(): string;
+  snoozeButtonText: string;
 }
 
 interface Row {
   li: HTMLLIElement;
   priority: string;
   badge: HTMLElement;
+  patient: HTMLElement;
+  drug: HTMLElement;
   rule: HTMLElement;
   pump: HTMLElement;
   message: HTMLElement;
@@ -45,13 +56,22 @@ export const VIEW_ONLY_ROW_TEXT = 'View only: a nurse must acknowledge';
  * The nurse's alert inbox: one `<li>` per open alert, in the order given. Rows are kept by alert id and
  * updated in place, so an Acknowledge button keeps its focus while the list ticks and reorders.
  */
-export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions: InboxActions) {
+export function createAlertInbox(
+  list: HTMLElement,
+  empty: HTMLElement,
+  actions: InboxActions,
+): View<InboxModel> {
+  const abort = new AbortController();
+  const { signal } = abort;
   const rows = new Map<string, Row>();
+  let snoozeButtonText = '';
 
   function build(view: AlertRowView): Row {
     const badge = h('span', { class: 'badge' });
+    const patient = h('strong', { class: 'alert-patient', 'data-testid': TEST_IDS.alertPatient });
+    const drug = h('span', { class: 'alert-drug' });
     const rule = h('strong', { class: 'alert-rule' });
-    const pump = h('span', { class: 'alert-pump' });
+    const pump = h('p', { class: 'alert-pump' });
     const message = h('p', { class: 'alert-message' });
     const raised = h('span', { class: 'alert-raised' });
     const status = h('span', { class: 'alert-status' });
@@ -64,13 +84,13 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
       { type: 'button', class: 'ack', 'data-testid': TEST_IDS.ackButton },
       'Acknowledge',
     );
-    button.addEventListener('click', () => actions.onAck(view.id));
+    button.addEventListener('click', () => actions.onAck(view.id), { signal });
     const snoozeButton = h(
       'button',
       { type: 'button', class: 'snooze', 'data-testid': TEST_IDS.snoozeButton },
       'Snooze',
     );
-    snoozeButton.addEventListener('click', () => actions.onSnooze(view.id));
+    snoozeButton.addEventListener('click', () => actions.onSnooze(view.id), { signal });
     const viewOnly = h('p', { class: 'view-only', 'data-testid': TEST_IDS.viewOnly }, VIEW_ONLY_ROW_TEXT);
     const li = h(
       'li',
@@ -79,7 +99,10 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
       h(
         'div',
         { class: 'alert-body' },
-        h('p', { class: 'alert-title' }, rule, ' ', pump),
+        // Patient first, pump second (issue 13): who, then what is wrong, then which pump.
+        h('p', { class: 'alert-who' }, patient, ' ', drug),
+        h('p', { class: 'alert-title' }, rule),
+        pump,
         message,
         h('p', { class: 'alert-meta' }, raised),
         h('p', { class: 'alert-status-line' }, status),
@@ -94,6 +117,8 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
       li,
       priority: '',
       badge,
+      patient,
+      drug,
       rule,
       pump,
       message,
@@ -126,6 +151,10 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
         h('span', { class: 'visually-hidden' }, view.priorityLabel),
       );
     }
+    setText(row.patient, view.patientText);
+    setAttr(row.patient, 'data-assigned', String(view.assigned));
+    setText(row.drug, view.drugText ?? '');
+    row.drug.hidden = view.drugText === null;
     setText(row.rule, view.ruleLabel);
     setText(row.pump, view.pumpText);
     setText(row.message, view.message);
@@ -169,19 +198,15 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
     } else if (canSnooze) {
       snoozeButton.hidden = false;
     }
-    setAttr(snoozeButton, 'aria-label', `${view.snoozeLabel} (${actions.snoozeButtonText()})`);
+    setAttr(snoozeButton, 'aria-label', `${view.snoozeLabel} (${snoozeButtonText})`);
     setAttr(snoozeButton, 'aria-disabled', snoozing ? 'true' : null);
-    setText(snoozeButton, snoozing ? 'Snoozing…' : actions.snoozeButtonText());
+    setText(snoozeButton, snoozing ? 'Snoozing…' : snoozeButtonText);
   }
 
   return {
-    /** `canAct` is false for a viewer: no Acknowledge or Snooze buttons, a "view only" line instead. */
-    render(
-      views: readonly AlertRowView[],
-      acks: ReadonlyMap<string, AckUi>,
-      emptyText: string,
-      canAct = true,
-    ): void {
+    element: list,
+    update({ rows: views, acks, emptyText, canAct, snoozeButtonText: snoozeText }) {
+      snoozeButtonText = snoozeText;
       const ordered: HTMLLIElement[] = [];
       const seen = new Set<string>();
       for (const view of views) {
@@ -209,6 +234,11 @@ export function createAlertInbox(list: HTMLElement, empty: HTMLElement, actions:
       }
       setText(empty, emptyText);
       empty.hidden = views.length > 0;
+    },
+    destroy() {
+      abort.abort();
+      rows.clear();
+      list.replaceChildren();
     },
   };
 }

@@ -4,8 +4,9 @@ import { formatCountdown } from '../format.js';
 import type { NotifyState } from '../notify.js';
 import { SNOOZE_CHOICES_MS } from '../snooze.js';
 import { setAttr, setText } from './dom.js';
+import type { View } from './view.js';
 
-export interface ConsoleModel {
+export interface ControlsModel {
   sound: SoundState;
   demand: AlarmDemand;
   /** Browser ms left of the console-wide audio pause, or null. */
@@ -28,22 +29,47 @@ export interface ConsoleEls {
  * speaker is doing, and says it loudly when it cannot sound at all: a silent console must not pass for
  * a quiet one.
  */
-export function createConsoleControls(els: ConsoleEls) {
-  for (const ms of SNOOZE_CHOICES_MS) {
+export interface ControlsActions {
+  onSoundEnable(): void;
+  onAudioPause(): void;
+  onNotifyEnable(): void;
+  onSnoozeLength(ms: number): void;
+}
+
+export function createConsoleControls(
+  els: ConsoleEls,
+  actions: ControlsActions,
+  options: { canAct: boolean },
+): View<ControlsModel> {
+  const abort = new AbortController();
+  const { signal } = abort;
+  const choices = SNOOZE_CHOICES_MS.map((ms) => {
     const option = document.createElement('option');
     option.value = String(ms);
     option.textContent = `${ms / 60_000} min`;
-    els.snoozeLength.append(option);
-  }
+    return option;
+  });
+  els.snoozeLength.append(...choices);
+  // A viewer cannot snooze: the length to snooze for means nothing to them.
+  const lengthBox = els.snoozeLength.closest<HTMLElement>('.snooze-length');
+  if (!options.canAct) lengthBox?.setAttribute('hidden', '');
+  els.soundEnable.addEventListener('click', () => actions.onSoundEnable(), { signal });
+  els.audioPause.addEventListener('click', () => actions.onAudioPause(), { signal });
+  els.notifyEnable.addEventListener('click', () => actions.onNotifyEnable(), { signal });
+  els.snoozeLength.addEventListener(
+    'change',
+    () => actions.onSnoozeLength(Number(els.snoozeLength.value) || SNOOZE_CHOICES_MS[0]),
+    { signal },
+  );
 
   return {
-    snoozeMs(): number {
-      return Number(els.snoozeLength.value) || SNOOZE_CHOICES_MS[0];
+    element: els.soundStatus,
+    destroy() {
+      abort.abort();
+      for (const option of choices) option.remove();
+      lengthBox?.removeAttribute('hidden');
     },
-    snoozeText(): string {
-      return `Snooze ${Math.round((Number(els.snoozeLength.value) || SNOOZE_CHOICES_MS[0]) / 60_000)} min`;
-    },
-    render(m: ConsoleModel): void {
+    update(m) {
       const { demand } = m;
       let text: string;
       let level: 'ok' | 'warn' | 'alarm';

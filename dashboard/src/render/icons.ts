@@ -3,7 +3,8 @@ import type { Priority } from '@pumpwatch/protocol';
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /**
- * One shape per priority, so priority never rests on colour alone (IEC 60601-1-8; ALARMS.md):
+ * One shape per priority, so priority never rests on colour alone (IEC 60601-1-8;
+ * docs/clinical-reference.md#alarm-priorities):
  * high a triangle with "!", medium a diamond, low a circle with "i". Decorative: the text beside it
  * carries the meaning for assistive technology.
  */

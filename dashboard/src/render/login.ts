@@ -21,6 +21,7 @@ export function createLoginView(
   els: LoginEls,
   logIn: (username: string, password: string) => Promise<LoginResult>,
 ) {
+  const abort = new AbortController();
   let busy = false;
   let onSession: ((session: Session) => void) | null = null;
 
@@ -34,35 +35,40 @@ export function createLoginView(
     els.error.hidden = message === null;
   };
 
-  els.form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    if (busy) return;
-    busy = true;
-    clearInvalid();
-    showError(null);
-    setAttr(els.submit, 'aria-disabled', 'true');
-    setText(els.submit, 'Logging in…');
-    void logIn(els.username.value, els.password.value).then((result) => {
-      busy = false;
-      setAttr(els.submit, 'aria-disabled', null);
-      setText(els.submit, 'Log in');
-      if (result.ok) {
-        els.password.value = '';
-        onSession?.(result.session);
-        return;
-      }
-      showError(result.message);
-      const field =
-        result.field === 'username' ? els.username : result.field === 'password' ? els.password : null;
-      if (field) {
-        field.setAttribute('aria-invalid', 'true');
-        if (field === els.password) els.password.select();
-        field.focus();
-      }
-    });
-  });
+  els.form.addEventListener(
+    'submit',
+    (event) => {
+      event.preventDefault();
+      if (busy) return;
+      busy = true;
+      clearInvalid();
+      showError(null);
+      setAttr(els.submit, 'aria-disabled', 'true');
+      setText(els.submit, 'Logging in…');
+      void logIn(els.username.value, els.password.value).then((result) => {
+        busy = false;
+        setAttr(els.submit, 'aria-disabled', null);
+        setText(els.submit, 'Log in');
+        if (result.ok) {
+          els.password.value = '';
+          onSession?.(result.session);
+          return;
+        }
+        showError(result.message);
+        const field =
+          result.field === 'username' ? els.username : result.field === 'password' ? els.password : null;
+        if (field) {
+          field.setAttribute('aria-invalid', 'true');
+          if (field === els.password) els.password.select();
+          field.focus();
+        }
+      });
+    },
+    { signal: abort.signal },
+  );
 
   return {
+    element: els.root,
     /** Shows the page (with a notice such as "Session expired", or none) and resolves on a good login. */
     show(notice: string | null): Promise<Session> {
       setText(els.notice, notice ?? '');
@@ -81,6 +87,12 @@ export function createLoginView(
       });
     },
     hide(): void {
+      els.root.hidden = true;
+    },
+    /** Removes its listener; a login still waited for never resolves. */
+    destroy(): void {
+      abort.abort();
+      onSession = null;
       els.root.hidden = true;
     },
   };

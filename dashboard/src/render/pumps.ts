@@ -2,10 +2,12 @@ import { TEST_IDS } from '../testids.js';
 import type { AlertChipView, Level, PumpCardView } from '../view.js';
 import { h, reconcileChildren, setAttr, setText } from './dom.js';
 import { offlineIcon, priorityIcon } from './icons.js';
+import type { View } from './view.js';
 
 interface Card {
   article: HTMLElement;
   title: HTMLElement;
+  pumpId: HTMLElement;
   titleLink: HTMLAnchorElement | null;
   hub: HTMLElement;
   connectivity: HTMLElement;
@@ -60,14 +62,17 @@ function metric(term: string, value: HTMLElement, ...extra: HTMLElement[]): HTML
  */
 function build(view: PumpCardView, linked: boolean): Card {
   const titleId = `pump-title-${++nextId}`;
+  // Patient first, pump second (issue 13): the patient (or "Unassigned pump") is the card's title and
+  // the drug under it; the pump id (the link to the detail view) and its hub come smaller below.
+  const title = h('h3', { id: titleId, class: 'pump-patient', 'data-testid': TEST_IDS.pumpPatient });
+  const drug = h('strong', { class: 'drug' });
   const titleLink = linked ? h('a', { class: 'pump-link', href: view.href }) : null;
-  const title = h('h3', { id: titleId, class: 'pump-id' }, ...(titleLink ? [titleLink] : []));
+  const pumpId = h('span', { class: 'pump-id' }, ...(titleLink ? [titleLink] : []));
   const hub = h('span', { class: 'pump-hub' });
   const connectivity = h('span', { class: 'connectivity' });
-  const drug = h('strong', { class: 'drug' });
   const orderText = h('span', { class: 'order-text' });
   const orderWarning = h('span', { class: 'order-warning' });
-  const order = h('p', { class: 'order' }, drug, ' ', orderText, orderWarning);
+  const order = h('p', { class: 'order' }, orderText, orderWarning);
   const state = h('span', { class: 'pump-state' });
   const rate = h('dd', { 'data-field': 'programmed' });
   const delivered = h('dd', { 'data-field': 'delivered' });
@@ -88,7 +93,12 @@ function build(view: PumpCardView, linked: boolean): Card {
       'data-hub-id': view.hubId,
       'aria-labelledby': titleId,
     },
-    h('header', { class: 'pump-head' }, h('div', {}, title, hub), connectivity),
+    h(
+      'header',
+      { class: 'pump-head' },
+      h('div', { class: 'pump-who' }, title, drug, h('p', { class: 'pump-ident' }, pumpId, ' ', hub)),
+      connectivity,
+    ),
     order,
     state,
     h(
@@ -106,6 +116,7 @@ function build(view: PumpCardView, linked: boolean): Card {
   return {
     article,
     title,
+    pumpId,
     titleLink,
     hub,
     connectivity,
@@ -146,32 +157,41 @@ function update(card: Card, view: PumpCardView): void {
     [
       'pump-card',
       view.worst ? `worst-${view.worst}` : 'worst-none',
-      view.online && !view.linkDown ? 'online' : 'offline',
+      view.online ? 'online' : 'offline',
       view.worstUnacknowledged ? 'unacknowledged' : '',
     ]
       .filter(Boolean)
       .join(' '),
   );
+  // A pump moves between hubs (an admin's PUT /api/pumps/{pumpId}/hub) and keeps its card.
+  setAttr(article, 'data-hub-id', view.hubId);
   setAttr(article, 'data-online', String(view.online));
+  setAttr(article, 'data-connectivity', view.connectivityState);
   setAttr(article, 'data-link', view.linkDown ? 'down' : 'up');
+  setAttr(article, 'data-assigned', String(view.assigned));
+  setText(card.title, view.patientText);
   if (card.titleLink) {
     setText(card.titleLink, view.pumpId);
     setAttr(card.titleLink, 'href', view.href);
-    setAttr(card.titleLink, 'aria-label', `${view.pumpId} on ${view.hubId}: charts and details`);
+    setAttr(
+      card.titleLink,
+      'aria-label',
+      `${view.pumpId} on ${view.hubId} (${view.patientText}): charts and details`,
+    );
   } else {
-    setText(card.title, view.pumpId);
+    setText(card.pumpId, view.pumpId);
   }
   setText(card.hub, `on ${view.hubId}`);
   if (card.connectivity.dataset.value !== view.connectivity) {
     card.connectivity.dataset.value = view.connectivity;
-    const ok = view.online && !view.linkDown;
     card.connectivity.replaceChildren(
-      ok ? h('span', { class: 'dot', 'aria-hidden': 'true' }) : offlineIcon(),
+      view.online ? h('span', { class: 'dot', 'aria-hidden': 'true' }) : offlineIcon(),
       view.connectivity,
     );
   }
-  card.order.hidden = view.drugText === null;
   setText(card.drug, view.drugText ?? '');
+  card.drug.hidden = view.drugText === null;
+  card.order.hidden = view.orderText === null;
   setText(card.orderText, view.orderText ?? '');
   setText(card.orderWarning, view.orderWarning ?? '');
   card.orderWarning.hidden = view.orderWarning === null;
@@ -206,11 +226,21 @@ export function createPumpCard(view: PumpCardView, linked: boolean) {
   return { element: card.article, update: (next: PumpCardView) => update(card, next) };
 }
 
-/** The pump grid: one card per pump, kept by pump key and updated in place. */
-export function createPumpGrid(grid: HTMLElement, empty: HTMLElement) {
+/** The pump grid: one card per pump, kept by pump id and updated in place. */
+export interface GridModel {
+  cards: readonly PumpCardView[];
+  emptyText: string;
+}
+
+export function createPumpGrid(grid: HTMLElement, empty: HTMLElement): View<GridModel> {
   const cards = new Map<string, Card>();
   return {
-    render(views: readonly PumpCardView[], emptyText: string): void {
+    element: grid,
+    destroy() {
+      cards.clear();
+      grid.replaceChildren();
+    },
+    update({ cards: views, emptyText }) {
       const ordered: HTMLElement[] = [];
       const seen = new Set<string>();
       for (const view of views) {

@@ -1,13 +1,14 @@
 import type { RuleSettingsView } from '../rule-settings.js';
 import { TEST_IDS } from '../testids.js';
 import { h, setText } from './dom.js';
+import type { View } from './view.js';
 
 /**
  * "Custom alarm settings" in the detail view: each threshold set for this pump alone, and who set it
  * when. Hidden when the pump has none or they could not be read; a pump whose settings are unknown must
  * not look as if it had custom ones, and the view must work without them.
  */
-export function createRuleSettings() {
+export function createRuleSettings(): View<RuleSettingsView | null> {
   const heading = h(
     'h3',
     { id: 'rule-settings-heading', class: 'rule-settings-heading' },
@@ -36,7 +37,10 @@ export function createRuleSettings() {
 
   return {
     element,
-    update(view: RuleSettingsView | null): void {
+    destroy() {
+      element.remove();
+    },
+    update(view) {
       element.hidden = view === null;
       if (!view) return;
       // Replaced only when a line changed, so a screen reader reading the list is not interrupted.

@@ -1,5 +1,6 @@
 import type { SessionView } from '../session.js';
 import { setAttr, setText } from './dom.js';
+import type { View } from './view.js';
 
 export interface SessionEls {
   root: HTMLElement;
@@ -11,11 +12,29 @@ export interface SessionEls {
 }
 
 /** Who is logged in, with which role, and the Log out button (header). */
-export function createSessionView(els: SessionEls, options: { canLogOut: boolean }) {
+export function createSessionView(
+  els: SessionEls,
+  options: { canLogOut: boolean; onLogout(): void },
+): View<SessionView> {
+  const abort = new AbortController();
+  let busy = false;
   els.root.hidden = false;
   els.logout.hidden = !options.canLogOut;
+  els.logout.addEventListener(
+    'click',
+    () => {
+      // aria-disabled, not disabled (focus stays): repeats are ignored here while the logout runs.
+      if (busy) return;
+      busy = true;
+      setAttr(els.logout, 'aria-disabled', 'true');
+      setText(els.logout, 'Logging out…');
+      options.onLogout();
+    },
+    { signal: abort.signal },
+  );
   return {
-    render(view: SessionView): void {
+    element: els.root,
+    update(view) {
       setText(els.label, view.label);
       setText(els.user, view.user);
       els.user.hidden = view.user === '';
@@ -26,10 +45,12 @@ export function createSessionView(els: SessionEls, options: { canLogOut: boolean
       els.note.hidden = view.note === null;
       setAttr(els.note, 'data-level', view.expiring ? 'warn' : 'info');
     },
-    /** Shows the logout in progress; the click handler ignores repeats meanwhile. */
-    busy(): void {
-      setAttr(els.logout, 'aria-disabled', 'true');
-      setText(els.logout, 'Logging out…');
+    destroy() {
+      abort.abort();
+      // The header is the page's, and the next console's: leave its button as the page had it.
+      setAttr(els.logout, 'aria-disabled', null);
+      setText(els.logout, 'Log out');
+      for (const el of [els.label, els.user, els.role, els.note]) setText(el, '');
     },
   };
 }

@@ -1,6 +1,7 @@
 import { formatClock } from '../format.js';
 import { h, setAttr, setText } from './dom.js';
 import { offlineIcon } from './icons.js';
+import type { View } from './view.js';
 
 export interface StatusModel {
   live: boolean;
@@ -22,13 +23,20 @@ export function createStatusView(els: {
   live: HTMLElement;
   frameNote: HTMLElement;
   summary: HTMLElement;
-}) {
+}): View<StatusModel> {
   const anchor = document.createComment('connection-banner');
   els.banner.before(anchor);
   let lastLive: boolean | null = null;
 
   return {
-    render(model: StatusModel): void {
+    element: els.banner,
+    destroy() {
+      // Back as the page had it before any data: a banner in place, not live.
+      if (!els.banner.isConnected) anchor.after(els.banner);
+      anchor.remove();
+      document.body.classList.add('not-live');
+    },
+    update(model) {
       const detail =
         model.lastDataAt === null
           ? 'Connecting to the pumpwatch server. Alerts cannot be shown until it answers.'

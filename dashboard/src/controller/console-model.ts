@@ -1,0 +1,132 @@
+import type { PumpView } from '@pumpwatch/protocol';
+import { type ConnectionStatus, isLive } from '../connection.js';
+import { deliveredRate, type VolumePoint } from '../delivered.js';
+import { formatClock, formatCountdown } from '../format.js';
+import { sortAlerts, sortPumps } from '../order.js';
+import type { AckUi, InboxModel } from '../render/alerts.js';
+import type { ControlsModel } from '../render/console.js';
+import type { DetailViewModel } from '../render/detail.js';
+import type { NurseModel } from '../render/nurse.js';
+import type { GridModel } from '../render/pumps.js';
+import type { StatusModel } from '../render/status.js';
+import type { Route } from '../route.js';
+import { type Identity, type SessionView, sessionView } from '../session.js';
+import { type DashboardState, openAlerts, openAlertsByPump } from '../state.js';
+import { alertRowView, pumpCardView, summaryView } from '../view.js';
+import type { DetailData } from './detail-loader.js';
+
+/** Everything the console page shows at one moment: what `createConsoleView` draws. */
+export interface ConsoleModel {
+  route: Route;
+  session: SessionView;
+  status: StatusModel;
+  inbox: InboxModel;
+  /** Null on the pump detail route. */
+  grid: GridModel | null;
+  /** Null on the overview. */
+  detail: DetailViewModel | null;
+  controls: ControlsModel;
+  nurse: NurseModel;
+  /** Read out by the live region: the newest alert raised. */
+  announcement: string;
+}
+
+/** The controller's state that the page is drawn from. */
+export interface ConsoleFacts {
+  identity: Identity;
+  canAct: boolean;
+  state: DashboardState;
+  status: ConnectionStatus | null;
+  route: Route;
+  delivery: ReadonlyMap<string, readonly VolumePoint[]>;
+  acks: ReadonlyMap<string, AckUi>;
+  localSnoozes: ReadonlyMap<string, number>;
+  snoozeMs: number;
+  nurse: NurseModel;
+  announcement: string;
+}
+
+export function snoozeButtonText(snoozeMs: number): string {
+  return `Snooze ${Math.round(snoozeMs / 60_000)} min`;
+}
+
+/**
+ * The page, as plain strings and numbers from the facts; `now` is the browser clock, `serverClock` the
+ * server's estimated from it. `detail` fills in the detail view's data (its loader) when on that route.
+ */
+export function consoleModel(
+  f: ConsoleFacts,
+  now: number,
+  serverClock: number,
+  controls: ControlsModel,
+  detail: (pumpId: string, pump: PumpView | undefined) => DetailData,
+): ConsoleModel {
+  const { state, status } = f;
+  const live = status !== null && isLive(status, now);
+  const open = openAlerts(state);
+  const byPump = openAlertsByPump(state);
+  const summary = summaryView(open);
+  const offset = state.clockOffsetMs;
+  const alertsOf = (p: { pumpId: string }) => byPump.get(p.pumpId) ?? [];
+  const cardOf = (p: PumpView) =>
+    pumpCardView(p, alertsOf(p), serverClock, deliveredRate(f.delivery.get(p.pumpId) ?? []), { live });
+
+  let grid: GridModel | null = null;
+  let detailModel: DetailViewModel | null = null;
+  if (f.route.view === 'pump') {
+    const { pumpId } = f.route;
+    const pump = state.pumps.get(pumpId);
+    const card = pump ? cardOf(pump) : null;
+    detailModel = {
+      ...detail(pumpId, pump),
+      pumpId,
+      // Patient first, pump second (issue 13): "Ana Silva — Vancomycin · pump PUMP-0004 on demo-hub".
+      heading: card
+        ? `${card.patientText}${card.drugText ? ` — ${card.drugText}` : ''} · pump ${pumpId} on ${card.hubId}`
+        : `Pump ${pumpId}`,
+      card,
+      missingText: pump
+        ? null
+        : `${pumpId} is not among the pumps this server reports now; its history may still show.`,
+    };
+  } else {
+    grid = {
+      cards: sortPumps(state.pumps.values(), alertsOf).map(cardOf),
+      emptyText: state.hasSnapshot ? 'No pumps are reporting to this server.' : 'Waiting for live data…',
+    };
+  }
+
+  return {
+    route: f.route,
+    session: sessionView(f.identity, serverClock, formatCountdown),
+    status: {
+      live,
+      lastDataAt: status?.lastDataAt ?? null,
+      invalidFrames: status?.invalidFrames ?? 0,
+      // While not live the counts may be out of date: say from when they are, so they cannot reassure.
+      summaryText: !state.hasSnapshot
+        ? 'Waiting for the first snapshot…'
+        : live || status?.lastDataAt == null
+          ? summary.text
+          : `As of ${formatClock(status.lastDataAt)}: ${summary.text}`,
+      unacknowledged: summary.active.high + summary.active.medium + summary.active.low,
+    },
+    inbox: {
+      rows: sortAlerts(open).map((a) => {
+        const local = f.localSnoozes.get(a.id);
+        return alertRowView(a, serverClock, undefined, {
+          localSnoozedUntil: local === undefined ? null : local + offset,
+        });
+      }),
+      acks: f.acks,
+      emptyText: state.hasSnapshot ? 'No open alerts.' : 'Waiting for live data…',
+      canAct: f.canAct,
+      snoozeButtonText: snoozeButtonText(f.snoozeMs),
+    },
+    grid,
+    detail: detailModel,
+    controls,
+    nurse: f.nurse,
+    announcement: f.announcement,
+  };
+}
