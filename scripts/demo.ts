@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createGateway, gatewayConfigSchema } from '@pumpwatch/gateway';
-import { loadServerConfig, startPumpwatchServer } from '@pumpwatch/server';
-import { demoFleet } from '@pumpwatch/simulators';
+import { loadServerConfig, type PumpwatchServer, startPumpwatchServer } from '@pumpwatch/server';
+import { demoFleet, demoPatients } from '@pumpwatch/simulators';
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
 
 const DEMO_HUB_ID = 'demo-hub';
 
-type Role = 'admin' | 'nurse' | 'viewer';
+type Role = 'admin' | 'coordinator' | 'nurse' | 'viewer';
 interface DemoUser {
   username: string;
   /** Null for an admin whose password came from PUMPWATCH_ADMIN_PASSWORD: not ours to print. */
@@ -24,13 +24,34 @@ interface DemoUser {
 }
 
 const ROLE_TEXT: Record<Role, string> = {
-  nurse: 'acknowledges and snoozes alerts',
-  viewer: 'sees alerts, cannot acknowledge them',
+  nurse: 'acknowledges and snoozes alerts, reads patients’ contact details',
+  viewer: 'sees alerts and patients by initials, cannot acknowledge them',
+  coordinator: 'also manages patients, therapies and pump assignments (API)',
   admin: 'also orders, rule settings, users, hubs and the audit log (API)',
 };
 
 /** 12 URL-safe characters: typeable, and new at every start since the demo wipes its data anyway. */
 const demoPassword = () => randomBytes(9).toString('base64url');
+
+/**
+ * The demo's care team, its fictional patients and their therapies, each demo pump assigned to one
+ * before the gateway starts: the first alerts already name their patients (docs/care.md).
+ */
+async function addDemoPatients(server: PumpwatchServer, members: string[]): Promise<string> {
+  const by = 'demo';
+  const team = await server.care.createTeam(
+    { name: 'Home infusion team (demo)', timeZone: 'Europe/London', members },
+    by,
+  );
+  const lines: string[] = [];
+  for (const { pumpId, patient, therapy } of demoPatients(Date.now())) {
+    const created = await server.care.createPatient({ ...patient, teamId: team.id }, by);
+    const given = await server.care.createTherapy(created.id, therapy, by);
+    await server.care.assign(pumpId, given.id, by);
+    lines.push(`    ${pumpId}  ${created.displayName}: ${given.drug}, ${given.dose}`);
+  }
+  return lines.join('\n');
+}
 
 async function main(): Promise<void> {
   const env = { ...process.env };
@@ -55,6 +76,7 @@ async function main(): Promise<void> {
     ...(
       [
         { username: 'nurse', password: demoPassword(), role: 'nurse' },
+        { username: 'coordinator', password: demoPassword(), role: 'coordinator' },
         { username: 'viewer', password: demoPassword(), role: 'viewer' },
       ] as const
     ).filter((user) => user.username !== envAdmin),
@@ -63,6 +85,10 @@ async function main(): Promise<void> {
     if (user.password !== null) await server.security.users.create(user.username, user.password, user.role);
   }
   const hub = await server.security.hubs.register(DEMO_HUB_ID);
+  const caseload = await addDemoPatients(
+    server,
+    users.map((user) => user.username),
+  );
 
   const gatewayConfig = gatewayConfigSchema.parse({
     hubId: DEMO_HUB_ID,
@@ -112,6 +138,9 @@ async function main(): Promise<void> {
       '',
       `  Simulated home hub "${DEMO_HUB_ID}" with ${demoFleet().length} pumps:`,
       fleet,
+      '',
+      '  Their patients (invented people, every name made up; docs/care.md):',
+      caseload,
       '',
       '  Within two minutes: air in line (~75 s), battery low (~90 s), downstream occlusion (~95 s).',
       `  ${authRequired ? 'Log in as nurse' : 'Open the dashboard'} and acknowledge them. Ctrl-C stops everything.`,

@@ -1,4 +1,5 @@
 export * from './demo-fleet.js';
+export * from './demo-patients.js';
 export * from './errors.js';
 export * from './more-scenarios.js';
 export * from './prng.js';
