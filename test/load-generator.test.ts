@@ -49,7 +49,7 @@ describe('load generator against a real server (embedded aedes)', () => {
     try {
       const alertOf = (pumpId: string, rule: string) => (alert: Alert) =>
         alert.pumpId === pumpId && alert.rule === rule;
-      const open = () => server.alerts.openAlerts();
+      const open = () => server.ward.openAlerts();
       await waitFor(() => open().some(alertOf('LOAD-P000007', 'order_mismatch')), {
         timeoutMs: 30_000,
         what: 'order_mismatch on LOAD-P000007',

@@ -64,12 +64,13 @@ describe('rule settings of a pump through the API', () => {
   beforeAll(async () => {
     server = await startTestServer({ dataDir, auth: AUTH_REQUIRED });
     admin = await login(server.httpUrl, TEST_ADMIN.username, TEST_ADMIN.password);
-    await createUser(server.httpUrl, admin, { username: 'nora', password: 'nora-password', role: 'nurse' });
-    nurse = await login(server.httpUrl, 'nora', 'nora-password');
+    await createUser(server.httpUrl, admin, { username: 'nora', password: 'nora-password-1', role: 'nurse' });
+    nurse = await login(server.httpUrl, 'nora', 'nora-password-1');
     const credentials = await registerHub(server.httpUrl, admin, 'hub-p');
     hub = await mqtt.connectAsync(server.mqttUrl, {
       username: credentials.username,
       password: credentials.password,
+      clientId: credentials.hubId,
       reconnectPeriod: 200,
     });
   });

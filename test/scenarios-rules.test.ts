@@ -1,13 +1,13 @@
 import { ruleIds } from '@pumpwatch/protocol';
-import { defaultEngineParams, defaultEscalationPolicy, EngineCore, sampleRuleIds } from '@pumpwatch/server';
+import { defaultEngineParams, defaultEscalationPolicy, sampleRuleIds, WardCore } from '@pumpwatch/server';
 import { runCase, scenarioCases } from '@pumpwatch/simulators/replay';
 import { describe, expect, it } from 'vitest';
 
 const START_TS = 1_763_812_800_000;
-const newEngine = () => new EngineCore({ params: defaultEngineParams, policy: defaultEscalationPolicy });
+const newWard = () => new WardCore({ params: defaultEngineParams, policy: defaultEscalationPolicy });
 
 /**
- * Every rule of the catalog has a scenario that raises it through the engine core. The two liveness
+ * Every rule of the catalog has a scenario that raises it through the ward core. The two liveness
  * rules are raised by the replay's server-clock liveness check (the pump going silent; the hub's Last
  * Will); test/load-generator.test.ts raises them again through a real server and broker.
  */
@@ -23,7 +23,7 @@ describe('a scenario for every rule', () => {
   it.each(catalog)('%s is raised by its scenario', (rule) => {
     const cases = scenarioCases.filter((c) => rule in c.expect);
     for (const scenarioCase of cases) {
-      const { raises } = runCase(newEngine, scenarioCase, START_TS);
+      const { raises } = runCase(newWard, scenarioCase, START_TS);
       expect({ case: scenarioCase.id, raised: raises.map((r) => r.rule) }).toEqual({
         case: scenarioCase.id,
         raised: expect.arrayContaining([rule]),
@@ -38,7 +38,7 @@ describe('a scenario for every rule', () => {
     const surprises: string[] = [];
     for (const scenarioCase of scenarioCases) {
       const allowed = new Set([...Object.keys(scenarioCase.expect), ...(scenarioCase.allow ?? [])]);
-      for (const raise of runCase(newEngine, scenarioCase, START_TS).raises) {
+      for (const raise of runCase(newWard, scenarioCase, START_TS).raises) {
         const key = `${scenarioCase.id}:${raise.rule}`;
         if (!allowed.has(raise.rule) && !known.has(key)) surprises.push(key);
       }

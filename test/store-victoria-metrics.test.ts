@@ -1,12 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { openStorage, type Storage, storeConfigSchema } from '@pumpwatch/server/store';
+import { describeStoreContract, sample } from '@pumpwatch/server/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeConfigSchema } from '../server/src/store/config.js';
-import { openStorage, type Storage } from '../server/src/store/open-storage.js';
-import { sample } from '../server/test/fixtures.js';
-import { describeStoreContract } from '../server/test/store/store-contract.js';
 import { type RunningVictoriaMetrics, startVictoriaMetrics } from './support/victoria-metrics.js';
 
 const logger = pino({ level: process.env.PUMPWATCH_TEST_LOG ?? 'silent' });

@@ -193,8 +193,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   }
 
   function status(): GatewayStatus {
-    const driverStats: Record<string, PumpLinkStats> = {};
-    for (const source of sources) Object.assign(driverStats, source.stats?.());
+    // A Map: pump ids come from the config, and `constructor` on a plain object is inherited (#11).
+    const driverStats = new Map<string, PumpLinkStats>();
+    for (const source of sources)
+      for (const entry of Object.entries(source.stats?.() ?? {})) driverStats.set(...entry);
     return {
       hubId: config.hubId,
       running: phase === 'running',
@@ -202,7 +204,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       pumps: Object.fromEntries(
         [...pumps].map(([pumpId, s]) => [
           pumpId,
-          { ...s, ...(driverStats[pumpId] && { driver: driverStats[pumpId] }) },
+          { ...s, ...(driverStats.has(pumpId) && { driver: driverStats.get(pumpId) as PumpLinkStats }) },
         ]),
       ),
       outbox: { depth: store?.depth ?? 0, inFlight: drain?.inFlight ?? 0, dropped: store?.dropped ?? 0 },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOPIC_PREFIX } from '@pumpwatch/protocol';
 import { parse as parseYaml } from 'yaml';
@@ -6,18 +7,59 @@ import { z } from 'zod';
 import {
   authConfigFromEnv,
   authConfigSchema,
+  developmentModeExposure,
   tlsConfigFromEnv,
   tlsConfigSchema,
 } from './auth/auth-config.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_PACKET_BYTES } from './broker/limits.js';
 import { PumpwatchError } from './errors.js';
 import { storeConfigFromEnv, storeConfigSchema } from './store/config.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** An IP address, or one with a prefix length (CIDR), as Fastify's `trustProxy` takes them. */
+function isProxyAddress(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** `true`/`false`, or a comma-separated list of addresses and CIDRs (the environment's form). */
+function trustProxyFromText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim().toLowerCase();
+  if (text === 'true' || text === 'false') return text === 'true';
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+/**
+ * Whose `X-Forwarded-For` to believe for the client's address (login rate limit and back-off, audit):
+ * `false` the socket's peer; a list, only proxies at those addresses; `true`, any peer (only when
+ * nothing but the proxy can reach the server, since anyone else could then pick their own address).
+ */
+const trustProxySchema = z.preprocess(
+  trustProxyFromText,
+  z.union([
+    z.boolean(),
+    z
+      .array(z.string().refine(isProxyAddress, 'not an IP address or CIDR (e.g. 10.0.0.2 or 10.0.0.0/24)'))
+      .min(1, 'true, false, or at least one proxy address'),
+  ]),
+);
+
 export const serverConfigSchema = z.object({
   http: z
-    .object({ host: z.string().default('127.0.0.1'), port: port.default(8080) })
-    .default({ host: '127.0.0.1', port: 8080 }),
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: port.default(8080),
+      trustProxy: trustProxySchema.default(false),
+    })
+    .default({ host: '127.0.0.1', port: 8080, trustProxy: false }),
   mqtt: z
     .object({
       /** External broker; when unset the server embeds aedes. */
@@ -28,14 +70,30 @@ export const serverConfigSchema = z.object({
       embeddedPort: port.default(1883),
       embeddedHost: z.string().default('127.0.0.1'),
       topicPrefix: z.string().min(1).default(DEFAULT_TOPIC_PREFIX),
+      /**
+       * Largest MQTT packet the embedded broker reads, checked from a socket's first byte (before
+       * CONNECT): the 64 KiB payload limit plus 1 KiB of topic and headers (issue #11).
+       */
+      maxPacketBytes: z.coerce.number().int().min(1024).max(268_435_455).default(DEFAULT_MAX_PACKET_BYTES),
+      /** A socket that has not completed CONNECT by then is closed (embedded broker). */
+      connectTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_CONNECT_TIMEOUT_MS),
     })
-    .default({ embeddedPort: 1883, embeddedHost: '127.0.0.1', topicPrefix: DEFAULT_TOPIC_PREFIX }),
+    .default({
+      embeddedPort: 1883,
+      embeddedHost: '127.0.0.1',
+      topicPrefix: DEFAULT_TOPIC_PREFIX,
+      maxPacketBytes: DEFAULT_MAX_PACKET_BYTES,
+      connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+    }),
   dataDir: z.string().min(1).default('./data/server'),
   /** Retention, group commit, and InfluxDB (docs/storage.md). */
   store: storeConfigSchema.prefault({}),
   /** Where the built dashboard lives; served at `/`. */
   dashboardDir: z.string().optional(),
-  /** Liveness: a pump with no valid sample for this long is offline (ALARMS.md pump_offline). */
+  /**
+   * Liveness: a pump with no valid sample for this long is offline (pump_offline,
+   * docs/clinical-reference.md#rule-catalog).
+   */
   pumpOfflineAfterMs: z.coerce.number().int().positive().default(30_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   auth: authConfigSchema.prefault({}),
@@ -83,7 +141,15 @@ export interface ConfigSources {
 /** Lists every problem of a config at once, each with its path, so an operator fixes them in one go. */
 export function parseServerConfig(input: unknown): ServerConfig {
   const result = serverConfigSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const exposed = developmentModeExposure(result.data);
+    if (exposed.length === 0) return result.data;
+    const message =
+      'auth.mode disabled is for development on loopback only; this would serve everyone as admin';
+    const issues = exposed.map((path) => ({ path, message }));
+    const list = issues.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n');
+    throw new PumpwatchError('CONFIG_INVALID', `invalid server configuration:\n${list}`, issues);
+  }
   const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
   const list = issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`).join('\n');
   throw new PumpwatchError('CONFIG_INVALID', `invalid server configuration:\n${list}`, issues);
@@ -111,11 +177,14 @@ export function loadServerConfig({ env = process.env, argv = [] }: ConfigSources
   const mqtt = { ...(merged.mqtt as object | undefined) } as Record<string, unknown>;
   setIf(http, 'port', values['http-port'] ?? env.PUMPWATCH_HTTP_PORT);
   setIf(http, 'host', values['http-host'] ?? env.PUMPWATCH_HTTP_HOST);
+  setIf(http, 'trustProxy', env.PUMPWATCH_HTTP_TRUST_PROXY);
   setIf(mqtt, 'url', values['mqtt-url'] ?? env.PUMPWATCH_MQTT_URL);
   setIf(mqtt, 'embeddedPort', values['mqtt-port'] ?? env.PUMPWATCH_MQTT_PORT);
   setIf(mqtt, 'username', env.PUMPWATCH_MQTT_USERNAME);
   setIf(mqtt, 'password', env.PUMPWATCH_MQTT_PASSWORD);
   setIf(mqtt, 'topicPrefix', env.PUMPWATCH_TOPIC_PREFIX);
+  setIf(mqtt, 'maxPacketBytes', env.PUMPWATCH_MQTT_MAX_PACKET_BYTES);
+  setIf(mqtt, 'connectTimeoutMs', env.PUMPWATCH_MQTT_CONNECT_TIMEOUT_MS);
   merged.http = http;
   merged.mqtt = mqtt;
   setIf(merged, 'dataDir', values['data-dir'] ?? env.PUMPWATCH_DATA_DIR);

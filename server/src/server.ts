@@ -1,25 +1,29 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
-import { AlertService } from './alerts/alert-service.js';
 import { defaultEngineParams, type EngineParams, resolveParams } from './alerts/engine/params.js';
 import type { EscalationPolicy } from './alerts/lifecycle.js';
 import { WebhookNotifier } from './alerts/notifiers/webhook-notifier.js';
 import { createSecurityServices, type SecurityServices } from './auth/security-services.js';
 import { SERVER_MQTT_USERNAME } from './broker/broker-auth.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { serverClientId } from './broker/server-client-id.js';
+import { CareService } from './care/care-service.js';
+import { redactFrame } from './care/redact.js';
 import type { ServerConfig } from './config.js';
+import { InternalErrors } from './guard.js';
 import { buildApp } from './http/app.js';
-import { bearerToken } from './http/security.js';
+import { type DeclaredRoute, declaredRoutes } from './http/security.js';
 import { IngestStats } from './ingest/ingest-stats.js';
-import { startMqttSubscriber } from './ingest/mqtt-subscriber.js';
+import { type MqttSubscriber, startMqttSubscriber } from './ingest/mqtt-subscriber.js';
 import { TelemetryIngest } from './ingest/telemetry-ingest.js';
-import { PumpMonitor } from './monitor.js';
-import { PumpRegistry } from './pumps/pump-registry.js';
-import { openStorage } from './store/open-storage.js';
+import { openStorage, type Storage } from './store/open-storage.js';
+import { Quarantine } from './store/quarantine.js';
+import { composeWard } from './ward/compose-ward.js';
+import type { WardShell } from './ward/ward-shell.js';
+import { websocketAuthorizer } from './ws/authorize.js';
 import { WsHub } from './ws/ws-hub.js';
 
 export interface ServerDeps {
@@ -28,52 +32,64 @@ export interface ServerDeps {
   params?: EngineParams;
 }
 
+/** Everything the server is made of, built and restored but not listening: route tests `inject` here. */
+export interface BuiltServer {
+  readonly app: FastifyInstance;
+  readonly ward: WardShell;
+  readonly stats: IngestStats;
+  readonly security: SecurityServices;
+  readonly storage: Storage;
+  /** Starts the broker (if embedded), the MQTT client, HTTP, `/ws` and the ward's timers. */
+  listen(): Promise<PumpwatchServer>;
+  /** Closes what was built (and, after `listen`, what it started). */
+  close(): Promise<void>;
+}
+
 export interface PumpwatchServer {
   /** http://host:port the API, dashboard and `/ws` listen on. */
   readonly httpUrl: string;
   /** The broker the server reads telemetry from (embedded or external). */
   readonly mqttUrl: string;
-  readonly monitor: PumpMonitor;
-  readonly alerts: AlertService;
+  /** The ward: pumps, alerts and the actions on them, as the API sees them. */
+  readonly ward: WardShell;
   readonly stats: IngestStats;
   /** MQTT over TLS on the embedded broker, when certificates are configured. */
   readonly mqttsUrl?: string;
   /** Users, hub credentials, tokens: what in-process callers (the demo, tests) need to log in. */
   readonly security: SecurityServices;
+  /** Patients, therapies, assignments and care teams, for in-process callers (the demo). */
+  readonly care: CareService;
+  /** Every HTTP route and the access it declares (the adversarial tests enumerate them). */
+  readonly httpRoutes: () => readonly DeclaredRoute[];
   stop(): Promise<void>;
 }
 
 const defaultDashboardDir = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
 
-/** The server's composition root: store, broker, ingest, alert engine, HTTP and WebSocket. */
+/** Builds, restores and starts the server: `buildServer(...).listen()`. */
 export async function startPumpwatchServer(
   config: ServerConfig,
   deps: ServerDeps = {},
 ): Promise<PumpwatchServer> {
+  return (await buildServer(config, deps)).listen();
+}
+
+/**
+ * The server's composition root: store, security, the ward (core, shell, bus and its listeners) and the
+ * HTTP app, restored from the store, without opening any listener or timer.
+ */
+export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): Promise<BuiltServer> {
   const logger = deps.logger ?? pino({ level: config.logLevel });
   const now = deps.now ?? Date.now;
-  const params: EngineParams =
-    deps.params ??
-    resolveParams(
-      defaultEngineParams,
-      { liveness: { pumpOfflineAfterMs: config.pumpOfflineAfterMs } },
-      config.engine.params,
-    );
-  // Per-pump overrides are validated now, not at the pump's first sample.
-  for (const overrides of Object.values(config.engine.pumps)) resolveParams(params, overrides);
-  const policy: EscalationPolicy = {
-    afterMs: {
-      high: config.escalation.highAfterMs,
-      medium: config.escalation.mediumAfterMs,
-      low: config.escalation.lowAfterMs,
-    },
-    tiers: config.escalation.tiers.length,
-  };
+  const params = engineParams(config, deps.params);
 
-  const store = await openStorage({ dataDir: config.dataDir, config: config.store, logger, now });
+  // Timers' and listeners' exceptions, contained and counted (`internalErrors` in /api/health, issue #11).
+  const internalErrors = new InternalErrors(logger);
+  const onError = internalErrors.note.bind(internalErrors);
+  const store = await openStorage({ dataDir: config.dataDir, config: config.store, logger, now, onError });
   const cleanups: Array<() => Promise<void> | void> = [() => store.close()];
-  const stopAll = async () => {
-    for (const cleanup of cleanups.reverse()) {
+  const close = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
       await Promise.resolve()
         .then(cleanup)
         .catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
@@ -92,115 +108,70 @@ export async function startPumpwatchServer(
     const tls = config.tls
       ? { key: readFileSync(config.tls.keyFile), cert: readFileSync(config.tls.certFile) }
       : undefined;
-    let broker: EmbeddedBroker | undefined;
-    if (!config.mqtt.url) {
-      broker = await startEmbeddedBroker({
-        host: config.mqtt.embeddedHost,
-        port: config.mqtt.embeddedPort,
-        ...(security.brokerAuth ? { auth: security.brokerAuth } : {}),
-        ...(tls && config.tls ? { tls: { ...tls, port: config.tls.mqttsPort } } : {}),
-      });
-      cleanups.push(() => broker?.close());
-      logger.info({ url: broker.url }, 'embedded MQTT broker (aedes) listening');
-    }
-    const mqttUrl = config.mqtt.url ?? (broker as EmbeddedBroker).url;
-
     const stats = new IngestStats();
-    const registry = new PumpRegistry(params.liveness.pumpOfflineAfterMs);
-    let monitorRef: PumpMonitor | undefined;
-    const wsHub = new WsHub({
-      path: '/ws',
-      heartbeatMs: 5000,
-      now,
-      snapshot: () => monitor.snapshot(),
-      // Same tokens as the API: the Authorization header, or `?token=` since browsers cannot set headers on a WebSocket.
-      authorize:
-        security.mode === 'required'
-          ? async (request) => {
-              const url = new URL(request.url ?? '/', 'http://localhost');
-              const token = bearerToken(request.headers.authorization) ?? url.searchParams.get('token');
-              const identity = token === null ? null : await security.tokens.verify(token);
-              if (!identity) return null;
-              return () => identity.expiresAt > now() && !security.tokens.isRevoked(identity.jti);
-            }
-          : async () => () => true,
-    });
     /** Alert transitions that could not be stored or notified: in /api/health. */
     let alertErrors = 0;
-    const alerts = new AlertService({
-      store: store.alerts,
+    const ward = composeWard({
       params,
       pumpParams: config.engine.pumps,
-      policy,
+      policy: escalationPolicy(config),
       tiers: config.escalation.tiers,
       notifiers: [new WebhookNotifier(config.escalation.webhook)],
+      store,
+      stats,
       now,
-      onTransition: (transition) => {
-        wsHub.broadcast({ type: 'alert', alert: transition.alert });
-        monitorRef?.markDirty(transition.alert.pumpId);
-        logger.info(
-          {
-            event: transition.type,
-            alertId: transition.alert.id,
-            rule: transition.alert.rule,
-            actor: transition.actor,
-          },
-          'alert transition',
-        );
-      },
-      onError: (error) => {
+      logger,
+      onError,
+      onAlertError: (error) => {
         alertErrors += 1;
         logger.error({ err: error }, 'failed to persist or notify an alert transition');
       },
-    });
-    const monitor = new PumpMonitor({
-      registry,
-      alerts,
-      samples: store.samples,
-      stats,
-      now,
-      broadcast: (frame) => wsHub.broadcast(frame),
       pumpFrameIntervalMs: 1000,
     });
-    monitorRef = monitor;
-    const restored = await alerts.restore(await store.orders.all(), await store.pumpParams.all());
+    const wsHub = new WsHub({
+      path: '/ws',
+      heartbeatMs: 5000,
+      onError,
+      now,
+      snapshot: () => ward.shell.snapshot(),
+      authorize: websocketAuthorizer(security, now),
+      redact: redactFrame,
+    });
+    const pumpFrames = ward.attachBroadcast((frame) => wsHub.broadcast(frame));
+
+    // A stored record that fails its schema or its restore is skipped and counted, never fatal.
+    const quarantine = new Quarantine(logger);
+    const restored = await ward.shell.restore(quarantine);
     for (const { pumpId, error } of restored.rejectedSettings) {
       logger.error(
         { pumpId, err: error },
         'stored rule settings of this pump no longer validate: it runs on the config parameters until an admin sets them again',
       );
     }
-    await monitor.restore();
-    logger.info({ openAlerts: restored.openAlerts }, 'state restored from the store');
+    const care = new CareService({ store: store.care, audit: security.audit, ward: ward.shell, now });
+    // The orders the ward restored: one quarantined there is neither counted again nor migrated.
+    await care.restore(quarantine, restored.orders);
+    logger.info(
+      { openAlerts: restored.openAlerts, quarantined: quarantine.snapshot() },
+      'state restored from the store',
+    );
 
-    const ingest = new TelemetryIngest(config.mqtt.topicPrefix, stats, monitor, logger, now);
-    const subscriber = startMqttSubscriber({
-      clientId: `pumpwatch-server-${createHash('sha256').update(resolve(config.dataDir)).digest('hex').slice(0, 12)}`,
-      url: mqttUrl,
-      topicPrefix: config.mqtt.topicPrefix,
-      onMessage: (topic, payload) => ingest.handle(topic, payload),
-      logger,
-      // On the embedded broker the server logs in as itself; an external broker gets the configured user.
-      ...(broker && security.brokerAuth
-        ? { username: SERVER_MQTT_USERNAME, password: security.serverMqttPassword }
-        : {
-            ...(config.mqtt.username ? { username: config.mqtt.username } : {}),
-            ...(config.mqtt.password ? { password: config.mqtt.password } : {}),
-          }),
-    });
-    cleanups.push(() => subscriber.close());
+    const ingest = new TelemetryIngest(config.mqtt.topicPrefix, stats, ward.shell, logger, now);
+    // Set by `listen`: until then the health check says the broker is not connected.
+    let broker: EmbeddedBroker | undefined;
+    let subscriber: MqttSubscriber | undefined;
+    const mqttUrl = () => config.mqtt.url ?? broker?.url ?? 'not started';
 
     const app = await buildApp({
       logger,
-      monitor,
-      alerts,
+      ward: ward.shell,
+      care,
       sampleStore: store.samples,
       alertStore: store.alerts,
-      orderStore: store.orders,
-      pumpParamsStore: store.pumpParams,
       now,
       dashboardDir: config.dashboardDir ?? defaultDashboardDir,
       ...(tls ? { https: tls } : {}),
+      trustProxy: config.http.trustProxy,
       auth: {
         mode: security.mode,
         tokens: security.tokens,
@@ -220,45 +191,123 @@ export async function startPumpwatchServer(
         components: async () => ({
           ...(await store.components()),
           mqtt: {
-            ok: subscriber.connected(),
-            url: mqttUrl,
-            embedded: broker !== undefined,
-            ...(subscriber.connected()
+            ok: subscriber?.connected() ?? false,
+            url: mqttUrl(),
+            embedded: !config.mqtt.url,
+            ...(subscriber?.connected()
               ? {}
-              : { detail: subscriber.lastError() ?? 'not connected to the broker' }),
+              : { detail: subscriber?.lastError() ?? 'not connected to the broker' }),
           },
         }),
         metrics: () => ({
           ingest: { ...stats.snapshot(), handlerErrors: ingest.handlerErrors },
           websocketClients: wsHub.clientCount,
+          websocketDropped: wsHub.dropCounts,
           alertErrors,
+          internalErrors: internalErrors.snapshot(),
+          quarantined: quarantine.snapshot(),
           auth: { mode: security.mode, websocketRejected: wsHub.rejectedCount },
           ...(security.brokerAuth ? { mqttAuth: { ...security.brokerAuth.stats } } : {}),
+          ...(broker ? { mqttBroker: { ...broker.stats } } : {}),
         }),
       },
     });
     cleanups.push(() => app.close());
-    await app.listen({ host: config.http.host, port: config.http.port });
-    wsHub.attach(app.server);
-    cleanups.push(() => wsHub.close());
-    monitor.start();
-    cleanups.push(() => monitor.stop());
 
-    const { port } = app.server.address() as AddressInfo;
-    const httpUrl = `${tls ? 'https' : 'http'}://${config.http.host}:${port}`;
-    logger.info({ url: httpUrl }, 'pumpwatch server listening');
-    return {
-      httpUrl,
-      mqttUrl,
-      ...(broker?.tlsPort ? { mqttsUrl: `mqtts://${config.mqtt.embeddedHost}:${broker.tlsPort}` } : {}),
-      monitor,
-      alerts,
-      stats,
-      security,
-      stop: stopAll,
+    const listen = async (): Promise<PumpwatchServer> => {
+      try {
+        if (!config.mqtt.url) {
+          broker = await startEmbeddedBroker({
+            host: config.mqtt.embeddedHost,
+            port: config.mqtt.embeddedPort,
+            ...(security.brokerAuth ? { auth: security.brokerAuth } : {}),
+            ...(tls && config.tls ? { tls: { ...tls, port: config.tls.mqttsPort } } : {}),
+            // With TLS, plain MQTT only when asked for: it takes hub passwords in clear (issue #11).
+            plain: !config.tls || config.tls.keepPlainMqtt,
+            maxPacketBytes: config.mqtt.maxPacketBytes,
+            connectTimeoutMs: config.mqtt.connectTimeoutMs,
+          });
+          const started = broker;
+          cleanups.push(() => started.close());
+          logger.info({ url: broker.url }, 'embedded MQTT broker (aedes) listening');
+        }
+        const embedded = broker;
+        const client = startMqttSubscriber({
+          clientId: serverClientId(config.dataDir),
+          url: mqttUrl(),
+          // The embedded broker is reached in-process: no listener needed, whether plain MQTT is on or not.
+          ...(embedded ? { stream: () => embedded.connectInProcess() } : {}),
+          topicPrefix: config.mqtt.topicPrefix,
+          onMessage: (topic, payload) => ingest.handle(topic, payload),
+          logger,
+          onError,
+          // On the embedded broker the server logs in as itself; an external broker gets the configured user.
+          ...(embedded && security.brokerAuth
+            ? { username: SERVER_MQTT_USERNAME, password: security.serverMqttPassword }
+            : {
+                ...(config.mqtt.username ? { username: config.mqtt.username } : {}),
+                ...(config.mqtt.password ? { password: config.mqtt.password } : {}),
+              }),
+        });
+        subscriber = client;
+        cleanups.push(() => client.close());
+
+        await app.listen({ host: config.http.host, port: config.http.port });
+        wsHub.attach(app.server);
+        cleanups.push(() => wsHub.close());
+        ward.shell.start();
+        pumpFrames.start();
+        cleanups.push(() => {
+          ward.shell.stop();
+          pumpFrames.stop();
+        });
+      } catch (error) {
+        await close();
+        throw error;
+      }
+
+      const { port } = app.server.address() as AddressInfo;
+      const httpUrl = `${tls ? 'https' : 'http'}://${config.http.host}:${port}`;
+      logger.info({ url: httpUrl }, 'pumpwatch server listening');
+      return {
+        httpUrl,
+        mqttUrl: mqttUrl(),
+        ...(broker?.tlsPort ? { mqttsUrl: `mqtts://${config.mqtt.embeddedHost}:${broker.tlsPort}` } : {}),
+        ward: ward.shell,
+        stats,
+        security,
+        care,
+        httpRoutes: () => declaredRoutes(app),
+        stop: close,
+      };
     };
+    return { app, ward: ward.shell, stats, security, storage: store, listen, close };
   } catch (error) {
-    await stopAll();
+    await close();
     throw error;
   }
+}
+
+function engineParams(config: ServerConfig, given: EngineParams | undefined): EngineParams {
+  const params =
+    given ??
+    resolveParams(
+      defaultEngineParams,
+      { liveness: { pumpOfflineAfterMs: config.pumpOfflineAfterMs } },
+      config.engine.params,
+    );
+  // Per-pump overrides are validated now, not at the pump's first sample.
+  for (const overrides of Object.values(config.engine.pumps)) resolveParams(params, overrides);
+  return params;
+}
+
+function escalationPolicy(config: ServerConfig): EscalationPolicy {
+  return {
+    afterMs: {
+      high: config.escalation.highAfterMs,
+      medium: config.escalation.mediumAfterMs,
+      low: config.escalation.lowAfterMs,
+    },
+    tiers: config.escalation.tiers.length,
+  };
 }

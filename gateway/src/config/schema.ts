@@ -81,7 +81,10 @@ export const gatewayConfigSchema = z
           .default('mqtt://127.0.0.1:1883'),
         username: z.string().min(1).optional(),
         password: z.string().optional(),
-        /** Defaults to `pumpwatch-gateway-{hubId}`: one session per hub, a second hub process kicks the first. */
+        /**
+         * Defaults to `{hubId}:gateway`: one session per hub, a second hub process kicks the first. With
+         * authentication on, the embedded broker accepts only `{hubId}` or `{hubId}:anything`.
+         */
         clientId: z.string().min(1).max(128).optional(),
         reconnectPeriodMs: z.number().int().min(50).max(600_000).default(1000),
         connectTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
