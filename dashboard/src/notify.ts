@@ -1,4 +1,5 @@
 import type { Alert } from '@pumpwatch/protocol';
+import { alertCareView, careLabel } from './care-view.js';
 import { PRIORITY_SHORT, RULE_LABELS } from './labels.js';
 
 /**
@@ -25,9 +26,15 @@ export interface AlertNotification {
 
 export function alertNotification(alert: Alert): AlertNotification {
   const tier = alert.escalationLevel > 0 ? ` — escalated to tier ${alert.escalationLevel + 1}` : '';
+  // The patient the alert was raised for comes first: a nurse knows her patients, not pump serials.
+  const care = alertCareView(alert);
+  const who = care.assigned ? careLabel(care) : alert.pumpId;
+  const where = care.assigned
+    ? `pump ${alert.pumpId} on ${alert.hubId}`
+    : `unassigned pump ${alert.pumpId} on ${alert.hubId}`;
   return {
-    title: `${PRIORITY_SHORT[alert.priority]}: ${RULE_LABELS[alert.rule]} — ${alert.pumpId}${tier}`,
-    body: `${alert.message} (${alert.pumpId} on ${alert.hubId})`,
+    title: `${PRIORITY_SHORT[alert.priority]}: ${RULE_LABELS[alert.rule]} — ${who}${tier}`,
+    body: `${alert.message} (${where})`,
     // One notification per alert: an escalation replaces the earlier one instead of stacking.
     tag: `pumpwatch-${alert.id}`,
     // A high alert stays on screen until the nurse deals with it.

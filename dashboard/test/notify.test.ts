@@ -27,6 +27,18 @@ describe('browser notifications', () => {
     });
   });
 
+  it('name the patient and drug first when the alert has them, the pump in the body', () => {
+    const named = alertNotification(
+      alert({
+        patient: { id: 'pat_1', displayName: 'Ana Silva', teamId: 'team_1' },
+        therapy: { id: 'thr_1', drug: 'Vancomycin' },
+      }),
+    );
+    expect(named.title).toBe('HIGH: Downstream occlusion — Ana Silva (Vancomycin)');
+    expect(named.body).toContain('pump pump-1 on');
+    expect(alertNotification(alert()).body).toContain('unassigned pump pump-1');
+  });
+
   it('show only while the tab is hidden and permission is granted', () => {
     const api = fakeApi('granted');
     let hidden = false;
