@@ -3,16 +3,12 @@ import type { AlertEventType } from '../../alerts/lifecycle.js';
 import type { AlertEvent, AlertFilter, AlertStore } from '../ports.js';
 import type { BadRowHandler } from '../quarantine.js';
 import { decodeRows } from './decode-rows.js';
+import { GroupCommit } from './group-commit.js';
 import type { SqlConnection } from './guarded-connection.js';
-
-/** Most saves committed in one transaction. */
-const MAX_GROUP = 500;
 
 interface PendingSave {
   alert: Alert;
   event: AlertEvent;
-  resolve: () => void;
-  reject: (error: unknown) => void;
 }
 
 /**
@@ -25,8 +21,8 @@ interface PendingSave {
  * took 4.6 s, and a nurse's acknowledgement (whose answer waits for its save) waited behind them all.
  */
 export class DuckDbAlertStore implements AlertStore {
-  private pending: PendingSave[] = [];
-  private writing: Promise<void> | null = null;
+  // Arrow, so `commit` keeps `this`.
+  private readonly saves = new GroupCommit<PendingSave>((group) => this.commit(group));
 
   constructor(
     private readonly writer: SqlConnection,
@@ -35,38 +31,12 @@ export class DuckDbAlertStore implements AlertStore {
 
   /** Resolves once this save is committed, in the order saves were asked for. */
   save(alert: Alert, event: AlertEvent): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ alert, event, resolve, reject });
-      if (!this.writing) this.writing = this.writeAll();
-    });
+    return this.saves.add({ alert, event });
   }
 
   /** Resolves once every write asked for so far has committed (or failed). */
-  async drain(): Promise<void> {
-    while (this.writing) await this.writing;
-  }
-
-  private async writeAll(): Promise<void> {
-    try {
-      while (this.pending.length > 0) {
-        const group = this.pending.splice(0, MAX_GROUP);
-        try {
-          await this.commit(group);
-          for (const save of group) save.resolve();
-        } catch (error) {
-          if (group.length === 1) {
-            group[0]?.reject(error);
-            continue;
-          }
-          // One bad save must not fail the others: each alone, in order, learns its own outcome.
-          for (const save of group) {
-            await this.commit([save]).then(save.resolve, save.reject);
-          }
-        }
-      }
-    } finally {
-      this.writing = null;
-    }
+  drain(): Promise<void> {
+    return this.saves.drain();
   }
 
   /** One transaction, one statement per table, whatever the group's size (a statement costs ~1 ms). */

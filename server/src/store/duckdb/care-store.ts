@@ -12,20 +12,16 @@ import type { z } from 'zod';
 import type { CareStore, CareTable } from '../../care/ports.js';
 import type { BadRowHandler } from '../quarantine.js';
 import { decodeRows } from './decode-rows.js';
+import { GroupCommit } from './group-commit.js';
 import type { SqlConnection } from './guarded-connection.js';
 
 /** The `kind` column of `care_records`: which table of the port a row belongs to. */
 export type CareKind = keyof CareStore;
 
-/** Most puts committed in one statement. */
-const MAX_GROUP = 500;
-
 interface PendingPut {
   kind: CareKind;
   id: string;
   json: string;
-  resolve: () => void;
-  reject: (error: unknown) => void;
 }
 
 /**
@@ -37,45 +33,19 @@ interface PendingPut {
  * orders at start (two records per pump, migrate-orders.ts) then costs a few commits, not hundreds.
  */
 class DuckDbCareWriter {
-  private pending: PendingPut[] = [];
-  private writing: Promise<void> | null = null;
+  private readonly puts = new GroupCommit<PendingPut>((group) => this.commit(group));
 
   constructor(private readonly connection: SqlConnection) {}
 
   /** Resolves once the record is committed (in the write-ahead log: it survives a SIGKILL). */
   put(kind: CareKind, record: { id: string }): Promise<void> {
     // Serialised now, so a caller changing the object after `put` changes nothing stored.
-    const json = JSON.stringify(record);
-    return new Promise((resolve, reject) => {
-      this.pending.push({ kind, id: record.id, json, resolve, reject });
-      if (!this.writing) this.writing = this.writeAll();
-    });
+    return this.puts.add({ kind, id: record.id, json: JSON.stringify(record) });
   }
 
   /** Resolves once every put asked for so far has committed (or failed). */
-  async drain(): Promise<void> {
-    while (this.writing) await this.writing;
-  }
-
-  private async writeAll(): Promise<void> {
-    try {
-      while (this.pending.length > 0) {
-        const group = this.pending.splice(0, MAX_GROUP);
-        try {
-          await this.commit(group);
-          for (const put of group) put.resolve();
-        } catch (error) {
-          if (group.length === 1) {
-            group[0]?.reject(error);
-            continue;
-          }
-          // One bad put must not fail the others: each alone, in order, learns its own outcome.
-          for (const put of group) await this.commit([put]).then(put.resolve, put.reject);
-        }
-      }
-    } finally {
-      this.writing = null;
-    }
+  drain(): Promise<void> {
+    return this.puts.drain();
   }
 
   private async commit(group: PendingPut[]): Promise<void> {
