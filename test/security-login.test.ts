@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import {
+  AUTH_REQUIRED_UNLIMITED,
   createUser,
   getJson,
   login,
@@ -17,13 +18,7 @@ import {
  * their own failures; a token is good only for the account it was issued to.
  */
 
-const AUTH = {
-  mode: 'required',
-  adminUser: TEST_ADMIN.username,
-  adminPassword: TEST_ADMIN.password,
-  // The per-address rate limit would answer 429 before the back-off these tests look at.
-  loginRateLimit: { max: 10_000 },
-} as const;
+const AUTH = AUTH_REQUIRED_UNLIMITED;
 
 /** A server as the harness starts it, with `http.trustProxy` (which the harness does not pass). */
 async function startServer(options: { trustProxy?: string; dataDir?: string; adminPassword?: string } = {}) {

@@ -6,6 +6,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import {
+  AUTH_REQUIRED_UNLIMITED,
   createUser,
   getJson,
   login,
@@ -24,13 +25,7 @@ import { waitFor } from './support/wait.js';
  * the server must still answer, also after a restart on the same data directory.
  */
 
-const AUTH = {
-  mode: 'required',
-  adminUser: TEST_ADMIN.username,
-  adminPassword: TEST_ADMIN.password,
-  // The per-address rate limit would answer 429 before the back-off this suite looks at.
-  loginRateLimit: { max: 10_000 },
-} as const;
+const AUTH = AUTH_REQUIRED_UNLIMITED;
 const VIEWER = { username: 'vera', password: 'vera-password-1', role: 'viewer' } as const;
 const DOOMED = { username: 'dora', password: 'dora-password-1', role: 'nurse' } as const;
 const reservedNames = [...RESERVED_IDS].filter((name) => /^[A-Za-z0-9_-]{1,64}$/.test(name));

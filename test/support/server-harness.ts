@@ -41,6 +41,12 @@ export const AUTH_REQUIRED = {
   adminPassword: TEST_ADMIN.password,
 } as const satisfies ServerConfigInput['auth'];
 
+/** `AUTH_REQUIRED` without the per-address login rate limit, which would answer 429 before the back-off. */
+export const AUTH_REQUIRED_UNLIMITED = {
+  ...AUTH_REQUIRED,
+  loginRateLimit: { max: 10_000 },
+} as const satisfies ServerConfigInput['auth'];
+
 export interface TestUser {
   username: string;
   password: string;
