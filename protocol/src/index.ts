@@ -7,5 +7,6 @@ export * from './ingest.js';
 export * from './order.js';
 export * from './pump.js';
 export * from './telemetry.js';
+export * from './therapy-schedule.js';
 export * from './topics.js';
 export * from './ws.js';
