@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createGateway, gatewayConfigSchema } from '@pumpwatch/gateway';
 import { loadServerConfig, type PumpwatchServer, startPumpwatchServer } from '@pumpwatch/server';
-import { demoFleet, demoPatients } from '@pumpwatch/simulators';
+import { DEMO_DOSE_WINDOW, demoFleet, demoPatients } from '@pumpwatch/simulators';
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
 
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     pretty({ colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }),
   );
   const serverConfig = loadServerConfig({ env, argv: [] });
+  serverConfig.engine.pumps[DEMO_DOSE_WINDOW.pumpId] = DEMO_DOSE_WINDOW.params;
   const server = await startPumpwatchServer(serverConfig, { logger: logger.child({ name: 'server' }) });
 
   // PUMPWATCH_ADMIN_USER / _PASSWORD, when set, are ensured by the server itself at start.

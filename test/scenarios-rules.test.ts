@@ -1,5 +1,11 @@
 import { ruleIds } from '@pumpwatch/protocol';
-import { defaultEngineParams, defaultEscalationPolicy, sampleRuleIds, WardCore } from '@pumpwatch/server';
+import {
+  careRuleIds,
+  defaultEngineParams,
+  defaultEscalationPolicy,
+  sampleRuleIds,
+  WardCore,
+} from '@pumpwatch/server';
 import { runCase, scenarioCases } from '@pumpwatch/simulators/replay';
 import { describe, expect, it } from 'vitest';
 
@@ -9,13 +15,15 @@ const newWard = () => new WardCore({ params: defaultEngineParams, policy: defaul
 /**
  * Every rule of the catalog has a scenario that raises it through the ward core. The two liveness
  * rules are raised by the replay's server-clock liveness check (the pump going silent; the hub's Last
- * Will); test/load-generator.test.ts raises them again through a real server and broker.
+ * Will); test/load-generator.test.ts raises them again through a real server and broker. The care rules
+ * (dose_missed, dose_early, unassigned_infusing) need a therapy, which scenarios have not: their cases
+ * are in server/test/care-rules.test.ts.
  */
 describe('a scenario for every rule', () => {
   const catalog = [...sampleRuleIds, 'pump_offline', 'hub_offline'];
 
   it('covers the whole catalog: sample rules plus pump_offline and hub_offline', () => {
-    expect([...catalog].sort()).toEqual([...ruleIds].sort());
+    expect([...catalog, ...careRuleIds].sort()).toEqual([...ruleIds].sort());
     const expected = new Set(scenarioCases.flatMap((c) => Object.keys(c.expect)));
     expect(catalog.filter((rule) => !expected.has(rule))).toEqual([]);
   });

@@ -20,6 +20,9 @@ export const RULE_LABELS: Record<RuleId, string> = {
   order_mismatch: 'Order mismatch',
   clock_skew: 'Clock skew',
   pump_alarm: 'Pump alarm',
+  dose_missed: 'Dose not started',
+  dose_early: 'Dose started early',
+  unassigned_infusing: 'Unassigned pump infusing',
 };
 
 export const PRIORITY_LABELS: Record<Priority, string> = {

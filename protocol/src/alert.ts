@@ -19,6 +19,10 @@ export const ruleIds = [
   'order_mismatch',
   'clock_skew',
   'pump_alarm',
+  // Care rules (docs/care.md#rules-that-need-the-therapy): they need the pump's therapy.
+  'dose_missed',
+  'dose_early',
+  'unassigned_infusing',
 ] as const;
 export const ruleIdSchema = z.enum(ruleIds);
 export type RuleId = z.infer<typeof ruleIdSchema>;

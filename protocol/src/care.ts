@@ -179,6 +179,31 @@ export const careTeamSchema = careTeamInputSchema.extend({
 });
 export type CareTeam = z.infer<typeof careTeamSchema>;
 
+/** Longest planned pause a nurse may mark: a shower, a dressing change, a short outing (docs/care.md). */
+export const MAX_PLANNED_PAUSE_MIN = 120;
+
+/** What a nurse sends to mark a planned disconnect of a pump ("shower, 30 min"). */
+export const plannedPauseInputSchema = z.object({
+  minutes: z.number().int().positive().max(MAX_PLANNED_PAUSE_MIN),
+  reason: text(200),
+});
+
+/**
+ * A planned disconnect: `unexpected_stop` stays quiet on the pump from `from` until `until` and raises
+ * if the pump is still stopped when it ends. Ended early by `endedAt` (null: it runs its length).
+ */
+export const plannedPauseSchema = z.object({
+  id: idSchema,
+  pumpId: idSchema,
+  from: epochMs,
+  until: epochMs,
+  reason: z.string(),
+  by: z.string(),
+  endedAt: epochMs.nullable(),
+  endedBy: z.string().nullable(),
+});
+export type PlannedPause = z.infer<typeof plannedPauseSchema>;
+
 /** The patient and therapy an alert was raised for, as they were when it was raised. */
 export const careSnapshotSchema = z.object({
   patient: z.object({ id: idSchema, displayName: z.string(), teamId: idSchema }).nullable(),

@@ -23,5 +23,7 @@ export const pumpViewSchema = z.object({
   order: storedOrderSchema.nullable().optional(),
   /** The patient and therapy the pump is assigned to now (docs/care.md); null when unassigned. */
   care: careSnapshotSchema.nullable().optional(),
+  /** End (epoch ms) of a planned pause in force (docs/care.md#planned-pauses): a stop until then is expected. */
+  plannedPauseUntil: z.number().int().nonnegative().optional(),
 });
 export type PumpView = z.infer<typeof pumpViewSchema>;

@@ -1,3 +1,4 @@
+export { careRuleIds } from './alerts/engine/care-rules.js';
 export { defaultEngineParams, type EngineParams, resolveParams } from './alerts/engine/params.js';
 export { sampleRuleIds } from './alerts/engine/rule-index.js';
 export { EngineCore, type EngineCoreOptions } from './alerts/engine-core.js';

@@ -213,6 +213,42 @@ describe('care API', () => {
     );
   });
 
+  it('marks a planned pause (nurse), bounded and validated by field, audited, shown on the pump', async () => {
+    expect(
+      (await call('PUT', '/api/pumps/PUMP-7/pause', 'viewer', { minutes: 30, reason: 'shower' })).status,
+    ).toBe(403);
+    const bad = await call('PUT', '/api/pumps/PUMP-7/pause', 'nurse', { minutes: 500, reason: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues.map((issue: { path: string }) => issue.path).sort()).toEqual([
+      'minutes',
+      'reason',
+    ]);
+    expect((await call('GET', '/api/pumps/PUMP-7/pause', 'viewer')).body.current).toBeNull();
+
+    const started = await call('PUT', '/api/pumps/PUMP-7/pause', 'nurse', { minutes: 30, reason: 'shower' });
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({
+      pumpId: 'PUMP-7',
+      from: now,
+      until: now + 30 * 60_000,
+      by: 'care-nurse',
+    });
+    expect((await call('GET', '/api/pumps/PUMP-7', 'viewer')).body.plannedPauseUntil).toBe(now + 30 * 60_000);
+    const ended = await call('DELETE', '/api/pumps/PUMP-7/pause', 'nurse');
+    expect(ended.body).toMatchObject({ endedAt: now, endedBy: 'care-nurse' });
+    expect((await call('GET', '/api/pumps/PUMP-7', 'viewer')).body.plannedPauseUntil).toBeUndefined();
+    expect((await call('DELETE', '/api/pumps/PUMP-7/pause', 'nurse')).body.error.code).toBe(
+      'PAUSE_NOT_FOUND',
+    );
+    const audit = (await call('GET', '/api/audit?limit=100', 'admin')).body as Array<{
+      action: string;
+      target: string;
+    }>;
+    expect(audit.filter((entry) => entry.target === 'PUMP-7').map((entry) => entry.action)).toEqual(
+      expect.arrayContaining(['pause_started', 'pause_ended']),
+    );
+  });
+
   it('ends assignments at discharge and refuses new therapies for a discharged patient', async () => {
     expect((await call('POST', `/api/patients/${patientId}/discharge`, 'nurse')).status).toBe(403);
     const discharged = await call('POST', `/api/patients/${patientId}/discharge`, 'coordinator');

@@ -30,6 +30,9 @@ const interval = (
     therapy: { id: `thr_${patient}`, drug },
   },
   order: order(drug, rate),
+  active: true,
+  schedule: null,
+  endsAt: null,
 });
 
 const raisedIn = (outcome: ReturnType<WardCore['onSample']>) =>

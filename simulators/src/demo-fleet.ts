@@ -12,8 +12,9 @@ export interface DemoPump {
 /**
  * The demo's home-infusion patients. Within two minutes of start PUMP-0004 occludes (alarm at about
  * 95 s), PUMP-0002 gets air in line (75 s), PUMP-0003's battery goes low (90 s), PUMP-0006 completes
- * and drops to KVO (60 s) and PUMP-0007's site starts to infiltrate; PUMP-0001 runs normally and
- * PUMP-0005 sits paused. Rates and volumes are typical of the drugs named.
+ * and drops to KVO (60 s) and PUMP-0007's site starts to infiltrate; PUMP-0001 runs normally,
+ * PUMP-0005 sits paused and PUMP-0008 waits, programmed, for a vancomycin dose nobody starts (the demo
+ * shortens its dose window: see DEMO_DOSE_WINDOW in demo-patients.ts). Rates and volumes are typical of the drugs named.
  */
 export function demoFleet(): DemoPump[] {
   const pumps: Array<Omit<DemoPump, 'seed'>> = [
@@ -46,6 +47,17 @@ export function demoFleet(): DemoPump[] {
       pumpId: 'PUMP-0006',
       label: 'Vancomycin 1.25 g in 250 mL',
       scenario: buildScenario('complete', { rate_mL_h: 250, vtbi_mL: 250, onsetMs: 60_000 }),
+    },
+    {
+      pumpId: 'PUMP-0008',
+      label: 'Vancomycin 1 g in 250 mL, programmed for the next dose',
+      // Programmed and waiting for the patient to start the dose, which nobody does: dose_missed.
+      scenario: {
+        ...buildScenario('paused', { rate_mL_h: 250, vtbi_mL: 250 }),
+        description: 'Programmed for the next dose and never started: standby, nothing infused.',
+        initialState: 'standby',
+        initialVi_mL: 0,
+      },
     },
     {
       pumpId: 'PUMP-0007',

@@ -26,6 +26,8 @@ interface Person {
   dose: string;
   /** Intermittent: every `everyHours` for `durationMin`; otherwise continuous. */
   every?: { everyHours: number; durationMin: number };
+  /** When the first dose is due, after the demo's start; 0 (now) unless given. */
+  firstDoseAfterMs?: number;
   /** Therapy day 1, as days before the demo's start. */
   startedDaysAgo: number;
   days: number;
@@ -103,6 +105,20 @@ const PEOPLE: Person[] = [
     days: 14,
   },
   {
+    pumpId: 'PUMP-0008',
+    name: 'Octavian Fernwhistle',
+    born: '1962-08-30',
+    caregiver: { name: 'Marigold Fernwhistle', relation: 'wife' },
+    line: 'midline',
+    drug: 'Vancomycin',
+    dose: '1 g in 250 mL',
+    every: { everyHours: 12, durationMin: 60 },
+    // The dose due 30 s into the demo is never started.
+    firstDoseAfterMs: 30_000,
+    startedDaysAgo: 2,
+    days: 10,
+  },
+  {
     pumpId: 'PUMP-0007',
     name: 'Wendeline Puddlesby',
     born: '1993-12-01',
@@ -114,6 +130,15 @@ const PEOPLE: Person[] = [
     days: 3,
   },
 ];
+
+/**
+ * The demo's dose window for PUMP-0008, in place of the default 60 min (engine `dose`), so its missed
+ * dose is raised within two minutes: a demo setting, applied by `npm start` to that pump only.
+ */
+export const DEMO_DOSE_WINDOW = {
+  pumpId: 'PUMP-0008',
+  params: { dose: { lateAfterMs: 60_000, highAfterMs: 10 * 60_000 } },
+} as const;
 
 /** The demo's patients and therapies, `now` being the demo's start (the first dose of each is now). */
 export function demoPatients(now: number): DemoPatient[] {
@@ -144,7 +169,7 @@ export function demoPatients(now: number): DemoPatient[] {
         dose: person.dose,
         order: { rate_mL_h: program.rate_mL_h, vtbi_mL: program.vtbi_mL, tolerance_pct: 10 },
         schedule: person.every
-          ? { kind: 'intermittent', ...person.every, firstDoseAt: now }
+          ? { kind: 'intermittent', ...person.every, firstDoseAt: now + (person.firstDoseAfterMs ?? 0) }
           : { kind: 'continuous' },
         startDate: isoDate(start),
         endDate: isoDate(end),

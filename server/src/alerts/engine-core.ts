@@ -1,4 +1,5 @@
 import type { Alert, RuleId, StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
+import { type CareRuleInput, careConditions, careRuleIds } from './engine/care-rules.js';
 import { describeConditions } from './engine/describe.js';
 import { evaluateSample } from './engine/evaluate.js';
 import { type LivenessInput, livenessConditions, livenessRuleIds } from './engine/liveness.js';
@@ -81,6 +82,29 @@ export class EngineCore {
       idSuffix: now,
       policy: this.options.policy,
     });
+  }
+
+  /** The care rules (engine/care-rules.ts) on the server clock. */
+  checkCare(hubId: string, pumpId: string, input: CareRuleInput, now: number): AlertTransition[] {
+    const conditions = careConditions(input, now, this.state(pumpId).params);
+    return reconcile(this.openByPump.get(pumpId) ?? NO_ALERTS, conditions, careRuleIds, {
+      hubId,
+      pumpId,
+      eventTime: now,
+      serverNow: now,
+      idSuffix: now,
+      policy: this.options.policy,
+    });
+  }
+
+  /**
+   * A planned pause of a pump (a shower, a dressing change): unexpected_stop stays quiet until `until`
+   * and is judged again by the next sample. Null ends it.
+   */
+  setPause(pumpId: string, until: number | null): void {
+    const state = this.state(pumpId);
+    state.pauseUntil = until ?? Number.NEGATIVE_INFINITY;
+    state.forceReconcile = true;
   }
 
   escalations(now: number): AlertTransition[] {

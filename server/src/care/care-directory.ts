@@ -1,4 +1,5 @@
 import type { Assignment, CareTeam, Patient, StoredOrder, Therapy } from '@pumpwatch/protocol';
+import { DateTime } from 'luxon';
 import type { PumpCareInterval } from '../ward/pump-care.js';
 
 /** Which patients a caseload query returns. */
@@ -114,9 +115,17 @@ export class CareDirectory {
             therapy: { id: therapy.id, drug: therapy.drug },
           },
           order: therapy.status === 'active' ? orderOf(therapy, pumpId) : null,
+          active: therapy.status === 'active',
+          schedule: therapy.schedule.kind === 'intermittent' ? therapy.schedule : null,
+          endsAt: therapy.endDate ? endOfDay(therapy.endDate, this.timeZoneOf(patient?.teamId)) : null,
         },
       ];
     });
+  }
+
+  /** A team's time zone; UTC for a therapy with no patient yet. */
+  private timeZoneOf(teamId: string | undefined): string {
+    return (teamId === undefined ? undefined : this.teams.get(teamId)?.timeZone) ?? 'UTC';
   }
 
   /** Pumps whose intervals change when this therapy or its patient changes. */
@@ -130,6 +139,11 @@ export class CareDirectory {
   pumpsOfPatient(patientId: string): string[] {
     return [...new Set(this.therapiesOf(patientId).flatMap((therapy) => this.pumpsOfTherapy(therapy.id)))];
   }
+}
+
+/** The first instant after an ISO date in a time zone: a therapy ending on that date runs all of it. */
+function endOfDay(isoDate: string, timeZone: string): number {
+  return DateTime.fromISO(isoDate, { zone: timeZone }).plus({ days: 1 }).toMillis();
 }
 
 /** A therapy's order as the rules check it on one pump. */

@@ -18,13 +18,17 @@ import { Quarantine } from '../store/quarantine.js';
 import type { PumpCareInterval } from '../ward/pump-care.js';
 import { CareDirectory } from './care-directory.js';
 import { MIGRATION_ACTOR, therapiesFromOrders } from './migrate-orders.js';
+import { PlannedPauses } from './planned-pauses.js';
 import type { CareStore } from './ports.js';
 
 export interface CareServiceDeps {
   store: CareStore;
   audit: AuditLog;
   /** Where each pump's assignment history goes once it changed (the ward shell). */
-  ward: { setPumpCare(pumpId: string, intervals: readonly PumpCareInterval[]): void };
+  ward: {
+    setPumpCare(pumpId: string, intervals: readonly PumpCareInterval[]): void;
+    setPause(pumpId: string, until: number | null): void;
+  };
   now: () => number;
   /** New record ids; random by default (`pat_…`, `thr_…`, `asg_…`, `team_…`). */
   newId?: (prefix: string) => string;
@@ -39,8 +43,17 @@ const randomId = (prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '
  */
 export class CareService {
   readonly directory = new CareDirectory();
+  readonly pauses: PlannedPauses;
 
-  constructor(private readonly deps: CareServiceDeps) {}
+  constructor(private readonly deps: CareServiceDeps) {
+    this.pauses = new PlannedPauses({
+      store: deps.store.pauses,
+      audit: deps.audit,
+      ward: deps.ward,
+      now: deps.now,
+      newId: (prefix) => this.newId(prefix),
+    });
+  }
 
   /**
    * Reads every care record back and gives the ward each assigned pump's history. `legacyOrders`, the
@@ -58,6 +71,7 @@ export class CareService {
       legacyOrders.filter((order) => this.directory.assignmentsOf(order.pumpId).length === 0),
     );
     for (const pumpId of this.directory.assignedPumps()) this.feedWard(pumpId);
+    await this.pauses.restore(bad);
   }
 
   private async migrate(orders: StoredOrder[]): Promise<void> {

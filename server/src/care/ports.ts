@@ -1,4 +1,4 @@
-import type { Assignment, CareTeam, Patient, Therapy } from '@pumpwatch/protocol';
+import type { Assignment, CareTeam, Patient, PlannedPause, Therapy } from '@pumpwatch/protocol';
 import type { BadRowHandler } from '../store/quarantine.js';
 
 /**
@@ -14,11 +14,13 @@ export interface CareTable<T extends { id: string }> {
   all(onBadRow?: BadRowHandler): Promise<T[]>;
 }
 
-/** Patients, their therapies, pump assignments and care teams (docs/care.md). Records are never deleted:
+/** Patients, their therapies, pump assignments, care teams and planned pauses (docs/care.md). Records are never deleted:
  * a patient is discharged, a therapy completed, an assignment ended — history stays. */
 export interface CareStore {
   patients: CareTable<Patient>;
   therapies: CareTable<Therapy>;
   assignments: CareTable<Assignment>;
   teams: CareTable<CareTeam>;
+  /** Planned disconnects of pumps (docs/care.md#planned-pauses). */
+  pauses: CareTable<PlannedPause>;
 }

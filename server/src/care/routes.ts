@@ -4,6 +4,7 @@ import {
   idSchema,
   patientInputSchema,
   patientStatuses,
+  plannedPauseInputSchema,
   therapyInputSchema,
 } from '@pumpwatch/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -32,6 +33,7 @@ const STATUS_OF: Partial<Record<string, { status: number; code: ApiErrorCode }>>
   TEAM_NOT_FOUND: { status: 404, code: 'TEAM_NOT_FOUND' },
   PATIENT_DISCHARGED: { status: 409, code: 'PATIENT_DISCHARGED' },
   ASSIGNMENT_CONFLICT: { status: 409, code: 'ASSIGNMENT_CONFLICT' },
+  PAUSE_NOT_FOUND: { status: 404, code: 'PAUSE_NOT_FOUND' },
 };
 
 /**
@@ -169,6 +171,26 @@ export function registerCareRoutes(app: FastifyInstance, deps: { care: CareServi
     if (!ended)
       return sendError(reply, 404, 'ASSIGNMENT_NOT_FOUND', `pump ${params.data.pumpId} is not assigned`);
     return ended;
+  });
+
+  // --- Planned pauses (nurses: they are at the bedside or on the phone with the patient) -----------
+  const nurse = allow('nurse');
+  app.get('/api/pumps/:pumpId/pause', viewer, async (request, reply) => {
+    const params = pumpIdParams.safeParse(request.params);
+    if (!params.success) return sendValidationError(reply, params.error);
+    return { pumpId: params.data.pumpId, current: care.pauses.current(params.data.pumpId) ?? null };
+  });
+  app.put('/api/pumps/:pumpId/pause', nurse, async (request, reply) => {
+    const params = pumpIdParams.safeParse(request.params);
+    if (!params.success) return sendValidationError(reply, params.error);
+    const body = plannedPauseInputSchema.safeParse(request.body ?? {});
+    if (!body.success) return sendValidationError(reply, body.error);
+    return reply.code(201).send(await care.pauses.start(params.data.pumpId, body.data, by(request)));
+  });
+  app.delete('/api/pumps/:pumpId/pause', nurse, async (request, reply) => {
+    const params = pumpIdParams.safeParse(request.params);
+    if (!params.success) return sendValidationError(reply, params.error);
+    return answer(reply, () => care.pauses.end(params.data.pumpId, by(request)));
   });
 }
 

@@ -1,4 +1,4 @@
-import type { CareSnapshot, StoredOrder } from '@pumpwatch/protocol';
+import type { CareSnapshot, IntermittentSchedule, StoredOrder } from '@pumpwatch/protocol';
 
 /**
  * One interval of a pump's assignment to a therapy (docs/care.md), as the ward needs it: who and what
@@ -10,6 +10,12 @@ export interface PumpCareInterval {
   snapshot: CareSnapshot;
   /** The therapy's order, as `order_mismatch` checks it; null when the therapy has none in force. */
   order: StoredOrder | null;
+  /** The therapy is active: not planned, on hold or completed (an inactive one leaves the pump unassigned for the rules). */
+  active: boolean;
+  /** An intermittent therapy's dose schedule, which dose_missed watches; null for a continuous one. */
+  schedule: IntermittentSchedule | null;
+  /** End of the therapy's last day in its team's time zone; null while it has no end date. */
+  endsAt: number | null;
 }
 
 /** A pump's assignment history, oldest first; answers which interval holds a time. */

@@ -1,5 +1,6 @@
 import type { Alert, HubStatus, PumpLink, PumpView, StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
 import { worstFirst } from '../alerts/alert-order.js';
+import { DoseTracker } from '../alerts/engine/dose-tracker.js';
 import { HUB_SILENT_AFTER_MS } from '../alerts/engine/liveness.js';
 import type { DeepPartial, EngineParams } from '../alerts/engine/params.js';
 import { EngineCore, type PumpParamsOverride } from '../alerts/engine-core.js';
@@ -35,6 +36,12 @@ const NOT_OWNED: Refusal = { refused: 'pump_not_owned' };
  */
 export const LIVENESS_SKIP_WITHIN_MS = 2000;
 
+/** The care rules (dose_missed…) are checked this often: they count in minutes, not seconds. */
+export const CARE_CHECK_EVERY_MS = 5000;
+
+/** Without a schedule to halve, a pump resting this long before infusing again starts a new dose. */
+const DEFAULT_REST_GAP_MS = 30 * 60_000;
+
 /**
  * The ward: every pump and hub, their duplicate detection and liveness, and the alert engine, in memory
  * and pure — no clock, I/O or logger. Messages, ticks (with the time) and settings go in; effects come
@@ -51,6 +58,11 @@ export class WardCore {
   private readonly care = new Map<string, PumpCare>();
   /** Orders set on the pump itself (`PUT /api/pumps/{id}/order`); a current therapy's order wins. */
   private readonly pumpOrders = new Map<string, StoredOrder>();
+  /** Dose starts per pump, fed while patients are in use (the care rules read them). */
+  private readonly doses = new Map<string, DoseTracker>();
+  /** Planned pauses in force, by pump: their end (event time). */
+  private readonly pauses = new Map<string, number>();
+  private lastCareCheck = Number.NEGATIVE_INFINITY;
   private readonly lastOnline = new Map<string, boolean>();
   /** Pumps whose last liveness check saw them silent or their hub down: checked until they are clear. */
   private readonly livenessWatch = new Set<string>();
@@ -96,6 +108,7 @@ export class WardCore {
     record.lastSeen = now;
     if (!record.latest || sample.ts >= record.latest.ts) record.latest = sample;
     this.noteHeard(hubId, now);
+    if (this.care.size > 0) this.doseTracker(pumpId).onSample(sample);
     const transitions = this.applied(this.engine.onSample(hubId, pumpId, sample, now));
     return { store: { hubId, pumpId, receivedAt: now, sample }, transitions, changed: [pumpId] };
   }
@@ -131,6 +144,10 @@ export class WardCore {
     } catch (error) {
       if (!onError) throw error;
       onError(error);
+    }
+    if (this.care.size > 0 && now - this.lastCareCheck >= CARE_CHECK_EVERY_MS) {
+      this.lastCareCheck = now;
+      this.checkCare(now, effects, onError);
     }
     const everyPump = !this.livenessPrimed;
     this.livenessPrimed = true;
@@ -174,6 +191,23 @@ export class WardCore {
     else this.care.set(pumpId, new PumpCare([...intervals].sort((a, b) => a.from - b.from)));
     this.engine.setOrder(pumpId, this.effectiveOrder(pumpId));
     return { transitions: NO_EFFECTS.transitions, changed: [pumpId] };
+  }
+
+  /**
+   * A planned pause of the pump until `until` (null ends it): unexpected_stop stays quiet until then
+   * and raises if the pump is still stopped after it (docs/care.md#planned-pauses).
+   */
+  setPause(pumpId: string, until: number | null): WardEffects {
+    if (until === null) this.pauses.delete(pumpId);
+    else this.pauses.set(pumpId, until);
+    this.engine.setPause(pumpId, until);
+    return { transitions: NO_EFFECTS.transitions, changed: [pumpId] };
+  }
+
+  /** The end of the pump's planned pause, if one is in force at `now`. */
+  pauseUntil(pumpId: string, now: number): number | null {
+    const until = this.pauses.get(pumpId);
+    return until !== undefined && until > now ? until : null;
   }
 
   /**
@@ -272,6 +306,50 @@ export class WardCore {
     alert.therapy = interval?.snapshot.therapy ?? null;
   }
 
+  /** The care rules of every pump, each pump's failure contained as liveness's is. */
+  private checkCare(
+    now: number,
+    effects: EffectsBuilder,
+    onError?: (error: unknown, pumpId?: string) => void,
+  ): void {
+    for (const record of this.registry.allPumps()) {
+      try {
+        const interval = this.care.get(record.pumpId)?.current();
+        const doses = this.doseTracker(record.pumpId);
+        if (interval?.schedule) doses.setRestGap((interval.schedule.everyHours * 3_600_000) / 2);
+        const input = {
+          careInUse: true,
+          latest: record.latest,
+          doses,
+          ...(interval
+            ? {
+                current: {
+                  from: interval.from,
+                  active: interval.active,
+                  schedule: interval.schedule,
+                  endsAt: interval.endsAt,
+                },
+              }
+            : {}),
+        };
+        effects.addTransitions(this.applied(this.engine.checkCare(record.hubId, record.pumpId, input, now)));
+      } catch (error) {
+        if (!onError) throw error;
+        onError(error, record.pumpId);
+      }
+    }
+  }
+
+  private doseTracker(pumpId: string): DoseTracker {
+    let tracker = this.doses.get(pumpId);
+    if (!tracker) {
+      const schedule = this.care.get(pumpId)?.current()?.schedule;
+      tracker = new DoseTracker(schedule ? (schedule.everyHours * 3_600_000) / 2 : DEFAULT_REST_GAP_MS);
+      this.doses.set(pumpId, tracker);
+    }
+    return tracker;
+  }
+
   private effectiveOrder(pumpId: string): StoredOrder | null {
     const current = this.care.get(pumpId)?.current();
     return current?.order ?? this.pumpOrders.get(pumpId) ?? null;
@@ -324,6 +402,8 @@ export class WardCore {
     const view = this.registry.view(record, this.openAlertsOf(record.pumpId), now);
     view.order = this.engine.order(record.pumpId);
     view.care = this.care.get(record.pumpId)?.current()?.snapshot ?? null;
+    const pausedUntil = this.pauseUntil(record.pumpId, now);
+    if (pausedUntil !== null) view.plannedPauseUntil = pausedUntil;
     return view;
   }
 }

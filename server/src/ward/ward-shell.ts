@@ -196,6 +196,11 @@ export class WardShell implements IngestHandlers {
     this.carryOut(this.deps.core.setPumpCare(pumpId, intervals));
   }
 
+  /** A planned pause until `until` (null ends it); the care service stores and audits it. */
+  setPause(pumpId: string, until: number | null): void {
+    this.carryOut(this.deps.core.setPause(pumpId, until));
+  }
+
   /** The hub the pump was on, or `undefined` for an unknown pump. */
   movePump(pumpId: string, hubId: string): string | undefined {
     const moved = this.deps.core.movePump(pumpId, hubId);

@@ -1,4 +1,4 @@
-import type { Assignment, CareTeam, Patient, Therapy } from '@pumpwatch/protocol';
+import type { Assignment, CareTeam, Patient, PlannedPause, Therapy } from '@pumpwatch/protocol';
 
 /** Care records as the store keeps them: every field their schemas name, so a round trip is exact. */
 export function patient(overrides: Partial<Patient> = {}): Patient {
@@ -66,6 +66,20 @@ export function team(overrides: Partial<CareTeam> = {}): CareTeam {
     createdAt: 1000,
     updatedAt: 1000,
     updatedBy: 'admin',
+    ...overrides,
+  };
+}
+
+export function plannedPause(overrides: Partial<PlannedPause> = {}): PlannedPause {
+  return {
+    id: 'pause_1',
+    pumpId: 'PUMP-0001',
+    from: 1_800_000_000_000,
+    until: 1_800_001_800_000,
+    reason: 'shower',
+    by: 'nurse',
+    endedAt: null,
+    endedBy: null,
     ...overrides,
   };
 }

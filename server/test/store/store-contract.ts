@@ -2,7 +2,7 @@ import { type Alert, sampleBucketSchema, type TelemetrySample } from '@pumpwatch
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/ports.js';
 import { alert, sample } from '../fixtures.js';
-import { assignment, patient, team, therapy } from './care-fixtures.js';
+import { assignment, patient, plannedPause, team, therapy } from './care-fixtures.js';
 
 export interface StoreFactory {
   /** Opens the store at `location`; opening the same location again must see what was stored. */
@@ -466,6 +466,15 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       ]);
       expect(await store.care.patients.get('pat_a')).toEqual(patient({ id: 'pat_a' }));
       expect(await store.care.teams.get('team_none')).toBeNull();
+
+      const endedPause = plannedPause({ endedAt: 1_800_000_600_000, endedBy: 'nurse' });
+      await store.care.pauses.put(plannedPause());
+      await store.care.pauses.put(endedPause);
+      await store.care.pauses.put(plannedPause({ id: 'pause_0', pumpId: 'PUMP-0002' }));
+      expect(await store.care.pauses.all()).toEqual([
+        plannedPause({ id: 'pause_0', pumpId: 'PUMP-0002' }),
+        endedPause,
+      ]);
     });
 
     it('keeps care records across a close and reopen', async () => {

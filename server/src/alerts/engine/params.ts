@@ -101,6 +101,21 @@ export const engineParamsSchema = z.object({
     priorities: z.record(z.string(), prioritySchema),
     unknownPriority: prioritySchema,
   }),
+  dose: z.object({
+    /**
+     * dose_missed: an intermittent therapy's dose not started this long after its scheduled time →
+     * medium (ISMP: non-time-critical scheduled medicines within 1 h of their time; proposed)…
+     */
+    lateAfterMs: z.number().nonnegative(),
+    /** …still not started this long after it → high (proposed). */
+    highAfterMs: z.number().nonnegative(),
+    /** dose_early: a dose started more than this before its time → low (proposed). */
+    earlyBeforeMs: z.number().nonnegative(),
+  }),
+  unassignedInfusing: z.object({
+    /** A pump infusing this long with no active therapy assigned → low (only once patients are in use). */
+    afterMs: z.number().nonnegative(),
+  }),
   liveness: z.object({
     /** pump_offline: no valid sample for > max(3 × expected interval, 30 s). */
     pumpOfflineAfterMs: z.number().nonnegative(),
@@ -157,6 +172,8 @@ export const defaultEngineParams: EngineParams = {
     },
     unknownPriority: 'medium',
   },
+  dose: { lateAfterMs: 60 * 60_000, highAfterMs: 120 * 60_000, earlyBeforeMs: 120 * 60_000 },
+  unassignedInfusing: { afterMs: 5 * 60_000 },
   liveness: { pumpOfflineAfterMs: 30_000 },
 };
 

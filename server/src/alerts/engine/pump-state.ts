@@ -53,6 +53,11 @@ export class PumpEngineState {
   flagBits = 0;
   /** Set after a restart or a parameter change: the next sample reconciles even if no verdict changed. */
   forceReconcile = true;
+  /**
+   * End of a planned pause (event time; -Infinity when none): a plain field, not a slab slot, since it
+   * changes a few times a day and is read only while the pump is stopped.
+   */
+  pauseUntil = Number.NEGATIVE_INFINITY;
   private readonly base: number;
 
   constructor(

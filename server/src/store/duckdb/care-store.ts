@@ -4,7 +4,9 @@ import {
   type CareTeam,
   careTeamSchema,
   type Patient,
+  type PlannedPause,
   patientSchema,
+  plannedPauseSchema,
   type Therapy,
   therapySchema,
 } from '@pumpwatch/protocol';
@@ -83,6 +85,7 @@ const schemas = {
   therapies: therapySchema,
   assignments: assignmentSchema,
   teams: careTeamSchema,
+  pauses: plannedPauseSchema,
 } satisfies Record<CareKind, z.ZodType>;
 
 /**
@@ -137,6 +140,7 @@ export function openDuckDbCareStore(connection: SqlConnection): DuckDbCareStore 
     therapies: new DuckDbCareTable<Therapy>(writer, 'therapies'),
     assignments: new DuckDbCareTable<Assignment>(writer, 'assignments'),
     teams: new DuckDbCareTable<CareTeam>(writer, 'teams'),
+    pauses: new DuckDbCareTable<PlannedPause>(writer, 'pauses'),
     drain: () => writer.drain(),
   };
 }

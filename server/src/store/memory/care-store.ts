@@ -4,7 +4,9 @@ import {
   type CareTeam,
   careTeamSchema,
   type Patient,
+  type PlannedPause,
   patientSchema,
+  plannedPauseSchema,
   type Therapy,
   therapySchema,
 } from '@pumpwatch/protocol';
@@ -19,7 +21,13 @@ type CareKind = keyof CareStore;
 export type MemoryCareData = Record<CareKind, Map<string, string>>;
 
 export function newCareData(): MemoryCareData {
-  return { patients: new Map(), therapies: new Map(), assignments: new Map(), teams: new Map() };
+  return {
+    patients: new Map(),
+    therapies: new Map(),
+    assignments: new Map(),
+    teams: new Map(),
+    pauses: new Map(),
+  };
 }
 
 const schemas = {
@@ -27,6 +35,7 @@ const schemas = {
   therapies: therapySchema,
   assignments: assignmentSchema,
   teams: careTeamSchema,
+  pauses: plannedPauseSchema,
 } satisfies Record<CareKind, z.ZodType>;
 
 /**
@@ -81,5 +90,6 @@ export function openMemoryCareStore(data: MemoryCareData, lifecycle: MemoryLifec
     therapies: new MemoryCareTable<Therapy>(data.therapies, schemas.therapies, lifecycle),
     assignments: new MemoryCareTable<Assignment>(data.assignments, schemas.assignments, lifecycle),
     teams: new MemoryCareTable<CareTeam>(data.teams, schemas.teams, lifecycle),
+    pauses: new MemoryCareTable<PlannedPause>(data.pauses, schemas.pauses, lifecycle),
   };
 }

@@ -6,9 +6,12 @@ import { FLAG } from './flags.js';
 
 const HOUR = 3_600_000;
 
-/** The program still has volume to give: stopping now is not a completion. */
+/**
+ * The program started and still has volume to give: stopping now is neither a completion nor a pump
+ * waiting, programmed, for an intermittent therapy's next dose (nothing infused yet).
+ */
 function programIncomplete(s: TelemetrySample): boolean {
-  return s.vtbi_mL === undefined ? s.vi_mL > 0 : s.vi_mL < s.vtbi_mL - 0.05;
+  return s.vi_mL > 0 && (s.vtbi_mL === undefined || s.vi_mL < s.vtbi_mL - 0.05);
 }
 
 /**
@@ -76,7 +79,8 @@ export function freeFlow(st: PumpEngineState, s: TelemetrySample, p: EngineParam
 
 /**
  * unexpected_stop (proposed): stopped or paused with the program not complete for > 2 min → medium,
- * > 10 min → high. Quiet while an occlusion or air-in-line alarm already explains the stop.
+ * > 10 min → high. Quiet while an occlusion or air-in-line alarm already explains the stop, and during
+ * a planned pause (docs/care.md#planned-pauses).
  */
 export function unexpectedStop(st: PumpEngineState, s: TelemetrySample, p: EngineParams): Verdict {
   const stopped = s.state === 'paused' || s.state === 'stopped' || s.state === 'standby' || s.state === 'off';
@@ -86,7 +90,12 @@ export function unexpectedStop(st: PumpEngineState, s: TelemetrySample, p: Engin
   }
   if (Number.isNaN(st.stoppedSince)) st.stoppedSince = s.ts;
   if (st.verdict(R.occlusion_downstream) !== NONE || st.verdict(R.air_in_line) !== NONE) return NONE;
-  const stoppedFor = s.ts - st.stoppedSince;
+  // During a planned pause the stop is counted from just under `mediumAfterMs` before its end: quiet
+  // until the pause ends, medium at once if it overruns, and high as any stop would be after the time
+  // between the two thresholds. The pause was the stop's expected length.
+  const since =
+    st.stoppedSince < st.pauseUntil ? st.pauseUntil - p.unexpectedStop.mediumAfterMs - 1 : st.stoppedSince;
+  const stoppedFor = s.ts - since;
   if (stoppedFor > p.unexpectedStop.highAfterMs) return HIGH;
   return stoppedFor > p.unexpectedStop.mediumAfterMs ? MEDIUM : NONE;
 }
