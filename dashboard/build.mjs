@@ -58,9 +58,26 @@ try {
     if (!html.includes(`"${from}"`)) throw new Error(`src/index.html does not reference "${from}"`);
     html = html.replace(`"${from}"`, `"${to}"`);
   }
+  // Web Push (docs/paging.md): the service worker at the root, unhashed, so its scope is the whole app and
+  // its URL stays the same across builds; the web app manifest and its icon beside it.
+  await build({
+    absWorkingDir: here,
+    entryPoints: { sw: 'src/push/sw.ts' },
+    outdir: 'dist',
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    logLevel: 'warning',
+    plugins: [zodEnglishOnly],
+  });
+  for (const file of ['manifest.webmanifest', 'icon.svg'])
+    await writeFile(join(dist, file), await readFile(join(here, 'src/push', file)));
+  html = html.replace('</head>', '  <link rel="manifest" href="manifest.webmanifest" />\n  </head>');
   await writeFile(join(dist, 'index.html'), html);
 
-  const written = ['dist/index.html', ...Object.keys(result.metafile.outputs)].sort();
+  const written = ['dist/index.html', 'dist/sw.js', ...Object.keys(result.metafile.outputs)].sort();
   for (const file of written) {
     const { size } = await stat(join(here, file));
     console.log(`  dashboard/${file}  ${(size / 1024).toFixed(1)} KiB`);

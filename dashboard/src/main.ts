@@ -3,6 +3,7 @@ import { sessionEndedTone } from './alarm.js';
 import { createAlarmPlayer } from './audio.js';
 import { byId, type RunningConsole, startConsole } from './console-app.js';
 import { browserNotificationApi, createNotifier, SESSION_ENDED_NOTIFICATION } from './notify.js';
+import { mountPushButton } from './push/subscribe.js';
 import { createLoginView } from './render/login.js';
 import {
   authorizedFetch,
@@ -79,6 +80,7 @@ function showConsole(identity: Identity): void {
     onLogout: () => void logOut(),
     onExpired: () => endSession(SESSION_EXPIRED_NOTICE),
   });
+  mountPushButton(byId('session'), identity);
 }
 
 /** Ends the session (expired, revoked, logged out): nothing of it stays on the page or in the tab. */

@@ -13,6 +13,7 @@ import {
 } from './auth/auth-config.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_PACKET_BYTES } from './broker/limits.js';
 import { PumpwatchError } from './errors.js';
+import { pagingConfigSchema } from './paging/channels/config.js';
 import { storeConfigFromEnv, storeConfigSchema } from './store/config.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -129,6 +130,8 @@ export const serverConfigSchema = z.object({
         .prefault({}),
     })
     .prefault({}),
+  /** Paging channels to a person's phone and mailbox (docs/paging.md); each is off until configured. */
+  paging: pagingConfigSchema,
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;

@@ -19,6 +19,8 @@ import { type DeclaredRoute, declaredRoutes } from './http/security.js';
 import { IngestStats } from './ingest/ingest-stats.js';
 import { type MqttSubscriber, startMqttSubscriber } from './ingest/mqtt-subscriber.js';
 import { TelemetryIngest } from './ingest/telemetry-ingest.js';
+import { OnCallService } from './oncall/oncall-service.js';
+import { openPagingChannels, type PagingChannels } from './paging/channels/open-paging-channels.js';
 import { openStorage, type Storage } from './store/open-storage.js';
 import { Quarantine } from './store/quarantine.js';
 import { composeWard } from './ward/compose-ward.js';
@@ -39,6 +41,10 @@ export interface BuiltServer {
   readonly stats: IngestStats;
   readonly security: SecurityServices;
   readonly storage: Storage;
+  /** Who is on call and whom each escalation step pages (docs/oncall.md): the paging engine asks here. */
+  readonly oncall: OnCallService;
+  /** Push, email and SMS gateway channels, contacts and ack tokens (docs/paging.md). */
+  readonly paging: PagingChannels;
   /** Starts the broker (if embedded), the MQTT client, HTTP, `/ws` and the ward's timers. */
   listen(): Promise<PumpwatchServer>;
   /** Closes what was built (and, after `listen`, what it started). */
@@ -59,6 +65,8 @@ export interface PumpwatchServer {
   readonly security: SecurityServices;
   /** Patients, therapies, assignments and care teams, for in-process callers (the demo). */
   readonly care: CareService;
+  /** Paging channels, for the paging engine and in-process callers (tests). */
+  readonly paging: PagingChannels;
   /** Every HTTP route and the access it declares (the adversarial tests enumerate them). */
   readonly httpRoutes: () => readonly DeclaredRoute[];
   stop(): Promise<void>;
@@ -151,10 +159,27 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
     const care = new CareService({ store: store.care, audit: security.audit, ward: ward.shell, now });
     // The orders the ward restored: one quarantined there is neither counted again nor migrated.
     await care.restore(quarantine, restored.orders);
+    const oncall = new OnCallService({
+      store: store.oncall,
+      audit: security.audit,
+      teams: care.directory,
+      escalation: config.escalation,
+      now,
+      acceptsCredential: (username, issuedAt) => security.users.acceptsSession(username, issuedAt),
+    });
+    await oncall.restore(quarantine);
     logger.info(
       { openAlerts: restored.openAlerts, quarantined: quarantine.snapshot() },
       'state restored from the store',
     );
+
+    const paging = await openPagingChannels({
+      config: config.paging,
+      store: store.contacts,
+      audit: security.audit,
+      now,
+    });
+    cleanups.push(() => paging.close());
 
     const ingest = new TelemetryIngest(config.mqtt.topicPrefix, stats, ward.shell, logger, now);
     // Set by `listen`: until then the health check says the broker is not connected.
@@ -166,6 +191,20 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
       logger,
       ward: ward.shell,
       care,
+      oncall,
+      paging: {
+        contacts: paging.contacts,
+        vapidPublicKey: paging.vapid.publicKey,
+        ackTokens: paging.ackTokens,
+        allowLoopbackEndpoints: config.paging.push.allowLoopbackEndpoints,
+        publicRateLimit: config.paging.publicRateLimit,
+        ...(config.paging.smsWebhook?.inboundToken
+          ? { gatewayInboundToken: config.paging.smsWebhook.inboundToken }
+          : {}),
+        onReceipt: async (report) => {
+          for (const listener of paging.receiptListeners) await listener(report);
+        },
+      },
       sampleStore: store.samples,
       alertStore: store.alerts,
       now,
@@ -277,11 +316,12 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
         stats,
         security,
         care,
+        paging,
         httpRoutes: () => declaredRoutes(app),
         stop: close,
       };
     };
-    return { app, ward: ward.shell, stats, security, storage: store, listen, close };
+    return { app, ward: ward.shell, stats, security, storage: store, paging, oncall, listen, close };
   } catch (error) {
     await close();
     throw error;

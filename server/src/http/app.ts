@@ -15,6 +15,9 @@ import type { TokenService } from '../auth/token-service.js';
 import type { UserService } from '../auth/user-service.js';
 import type { CareService } from '../care/care-service.js';
 import { registerCareRoutes } from '../care/routes.js';
+import type { OnCallService } from '../oncall/oncall-service.js';
+import { registerOnCallRoutes } from '../oncall/routes.js';
+import { type PagingRouteDeps, registerPagingRoutes } from '../paging/routes.js';
 import type { AlertStore, SampleStore } from '../store/ports.js';
 import type { WardShell } from '../ward/ward-shell.js';
 import { registerDashboard } from './dashboard.js';
@@ -35,6 +38,10 @@ export interface AppDeps {
   ward: WardShell;
   /** Patients, therapies, assignments and care teams (docs/care.md). */
   care: CareService;
+  /** Rotations, overrides, escalation policies, calendar feeds (docs/oncall.md); absent: no routes. */
+  oncall?: OnCallService;
+  /** Devices, contact details, ack by token, the SMS gateway's ack (docs/paging.md); absent: no routes. */
+  paging?: Omit<PagingRouteDeps, 'ward' | 'users' | 'audit' | 'now'>;
   sampleStore: SampleStore;
   alertStore: AlertStore;
   health: HealthDeps;
@@ -144,6 +151,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAlertRoutes(app, { ward, store: deps.alertStore, security, audit: auth.audit });
   registerOrderRoutes(app, { ward, care: deps.care, now: deps.now, audit: auth.audit });
   registerCareRoutes(app, { care: deps.care });
+  if (deps.oncall) registerOnCallRoutes(app, { oncall: deps.oncall });
+  if (deps.paging)
+    registerPagingRoutes(app, { ...deps.paging, ward, users: auth.users, audit: auth.audit, now: deps.now });
   registerPumpParamsRoutes(app, { ward, now: deps.now, audit: auth.audit });
   registerPumpOwnerRoutes(app, { ward, security, audit: auth.audit, store: auth.store });
   if (deps.dashboardDir) await registerDashboard(app, deps.dashboardDir);

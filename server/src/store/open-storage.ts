@@ -92,6 +92,8 @@ export async function openStorage({
     pumpParams: embedded.pumpParams,
     security: embedded.security,
     care: embedded.care,
+    oncall: embedded.oncall,
+    contacts: embedded.contacts,
     retention,
     forwarder,
     health: storeHealth,

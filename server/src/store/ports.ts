@@ -2,6 +2,8 @@ import type { Alert, AlertStatus, SampleBucket, StoredOrder, TelemetrySample } f
 import type { AlertEventType } from '../alerts/lifecycle.js';
 import type { SecurityStore } from '../auth/ports.js';
 import type { CareStore } from '../care/ports.js';
+import type { OnCallStore } from '../oncall/ports.js';
+import type { ContactStore } from '../paging/contacts/ports.js';
 import type { BadRowHandler } from './quarantine.js';
 
 export interface StoredSample {
@@ -119,6 +121,10 @@ export interface Store {
   security: SecurityStore;
   /** Patients, therapies, pump assignments and care teams (server/src/care/ports.ts). */
   care: CareStore;
+  /** Rotations, overrides, escalation policies, feed tokens (server/src/oncall/ports.ts). */
+  oncall: OnCallStore;
+  /** Push devices, contact details and paging secrets (server/src/paging/contacts/ports.ts). */
+  contacts: ContactStore;
   /** Component check for `/api/health`. */
   health(): Promise<ComponentHealth>;
   close(): Promise<void>;

@@ -8,7 +8,9 @@ import { keepPrivate, makePrivateDir } from '../private-files.js';
 import { type AlertDatabase, openAlertDatabase } from './alert-database.js';
 import { DuckDbAlertStore } from './alert-store.js';
 import { type DuckDbCareStore, openDuckDbCareStore } from './care-store.js';
+import { contactSchemaStatements, DuckDbContactStore } from './contact-store.js';
 import { GuardedConnection } from './guarded-connection.js';
+import { type DuckDbOnCallStore, onCallSchemaStatements, openDuckDbOnCallStore } from './oncall-store.js';
 import { PumpJsonTable } from './pump-json-table.js';
 import { DuckDbSampleSpool } from './sample-spool.js';
 import { DuckDbSampleStore } from './sample-store.js';
@@ -33,6 +35,8 @@ export interface DuckDbStore extends Store {
   pumpParams: PumpJsonTable<StoredPumpParams>;
   security: DuckDbSecurityStore;
   care: DuckDbCareStore;
+  oncall: DuckDbOnCallStore;
+  contacts: DuckDbContactStore;
   /** The samples table read in order by forwarders (InfluxDB). */
   spool: DuckDbSampleSpool;
 }
@@ -61,7 +65,13 @@ export async function openDuckDbStore({
     );
   }
   const setup = await instance.connect();
-  for (const statement of [...schemaStatements, ...securitySchemaStatements]) await setup.run(statement);
+  for (const statement of [
+    ...schemaStatements,
+    ...securitySchemaStatements,
+    ...contactSchemaStatements,
+    ...onCallSchemaStatements,
+  ])
+    await setup.run(statement);
   const columns = await setup.runAndReadAll(
     `SELECT 1 FROM duckdb_columns() WHERE database_name = current_database()
        AND table_name = 'samples' AND column_name = 'ingest_id'`,
@@ -111,6 +121,11 @@ export async function openDuckDbStore({
   // Care records on a connection of their own: their group commits never queue behind an order's.
   const careConnection = await guarded('care');
   const care = openDuckDbCareStore(careConnection);
+  // Rotas and escalation policies share it: a handful of records, the same group-commit pattern.
+  const oncall = openDuckDbOnCallStore(careConnection);
+  // Paging contacts on their own connection: their transactions (BEGIN … COMMIT) share it with nobody.
+  const contactConnection = await guarded('contacts');
+  const contacts = new DuckDbContactStore(contactConnection);
 
   let lastFlushError: string | undefined;
   const timer = setInterval(
@@ -138,6 +153,8 @@ export async function openDuckDbStore({
     pumpParams,
     security,
     care,
+    oncall,
+    contacts,
     spool,
     async health() {
       const figures = { pendingSamples: samples.pendingRows };
@@ -167,11 +184,20 @@ export async function openDuckDbStore({
       await samples.idle();
       await alerts.drain();
       await care.drain();
+      await oncall.drain();
+      await contacts.drain();
       appender.closeSync();
       await Promise.all(
-        [mover, pruner, spoolConnection, orderConnection, securityConnection, careConnection, reader].map(
-          (connection) => connection.close(),
-        ),
+        [
+          mover,
+          pruner,
+          spoolConnection,
+          orderConnection,
+          securityConnection,
+          careConnection,
+          contactConnection,
+          reader,
+        ].map((connection) => connection.close()),
       );
       sampleWriter.closeSync();
       instance.closeSync();

@@ -50,6 +50,8 @@ export function openMemoryStorage({
     pumpParams: store.pumpParams,
     security: store.security,
     care: store.care,
+    oncall: store.oncall,
+    contacts: store.contacts,
     retention,
     forwarder: undefined,
     health: storeHealth,

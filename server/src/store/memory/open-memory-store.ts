@@ -2,7 +2,9 @@ import type { StoredOrder } from '@pumpwatch/protocol';
 import type { Store, StoredPumpParams } from '../ports.js';
 import { type MemoryAlertData, MemoryAlertStore, newAlertData } from './alert-store.js';
 import { type MemoryCareData, newCareData, openMemoryCareStore } from './care-store.js';
+import { type MemoryContactData, MemoryContactStore, newContactData } from './contact-store.js';
 import { MemoryLifecycle } from './lifecycle.js';
+import { type MemoryOnCallData, newOnCallData, openMemoryOnCallStore } from './oncall-store.js';
 import { MemoryPumpDocuments } from './pump-documents.js';
 import { type MemorySampleData, MemorySampleStore, newSampleData } from './sample-store.js';
 import { type MemorySecurityData, MemorySecurityStore, newSecurityData } from './security-store.js';
@@ -22,6 +24,10 @@ export interface MemoryStoreData {
   security: MemorySecurityData;
   /** Care record JSON by kind and id. */
   care: MemoryCareData;
+  /** On-call record JSON by kind and key. */
+  oncall: MemoryOnCallData;
+  /** Push devices, contact details and paging secrets, as JSON. */
+  contacts: MemoryContactData;
 }
 
 export function newMemoryStoreData(): MemoryStoreData {
@@ -32,6 +38,8 @@ export function newMemoryStoreData(): MemoryStoreData {
     pumpParams: new Map(),
     security: newSecurityData(),
     care: newCareData(),
+    oncall: newOnCallData(),
+    contacts: newContactData(),
   };
 }
 
@@ -46,6 +54,8 @@ export interface MemoryStore extends Store {
 /** The store port in memory (docs/storage.md#memory-store); a new, empty one unless given `data`. */
 export function openMemoryStore(data: MemoryStoreData = newMemoryStoreData()): MemoryStore {
   const lifecycle = new MemoryLifecycle();
+  // Data kept by a memory store from before on-call records existed has none yet.
+  data.oncall ??= newOnCallData();
   const samples = new MemorySampleStore(data.samples, lifecycle);
   return {
     samples,
@@ -54,6 +64,8 @@ export function openMemoryStore(data: MemoryStoreData = newMemoryStoreData()): M
     pumpParams: new MemoryPumpDocuments<StoredPumpParams>(data.pumpParams, lifecycle),
     security: new MemorySecurityStore(data.security, lifecycle),
     care: openMemoryCareStore(data.care, lifecycle),
+    oncall: openMemoryOnCallStore(data.oncall, lifecycle),
+    contacts: new MemoryContactStore(data.contacts, lifecycle),
     async health() {
       // `durable: false` tells an operator reading /api/health that a restart loses everything; an
       // appended sample is visible at once, so none is ever pending.
