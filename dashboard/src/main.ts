@@ -63,6 +63,9 @@ const loginView = createLoginView(
   (username, password) => logIn(username, password, (url, init) => fetch(url, init)),
 );
 
+/** Removes the session's "Get alerts on this device" button and its listener. */
+let unmountPushButton: (() => void) | null = null;
+
 function showConsole(identity: Identity): void {
   loginView.hide();
   const token = identity.kind === 'user' ? identity.session.token : null;
@@ -80,7 +83,7 @@ function showConsole(identity: Identity): void {
     onLogout: () => void logOut(),
     onExpired: () => endSession(SESSION_EXPIRED_NOTICE),
   });
-  mountPushButton(byId('session'), identity);
+  unmountPushButton = mountPushButton(byId('session'), identity);
 }
 
 /** Ends the session (expired, revoked, logged out): nothing of it stays on the page or in the tab. */
@@ -89,6 +92,8 @@ function endSession(notice: string, options: { notify: boolean } = { notify: tru
   ending = true;
   running?.stop();
   running = null;
+  unmountPushButton?.();
+  unmountPushButton = null;
   session = null;
   clearSession(tabStorage);
   if (options.notify) {

@@ -13,7 +13,7 @@ import {
 } from './format.js';
 import { RULE_LABELS, STATE_LABELS } from './labels.js';
 import { sortAlerts } from './order.js';
-import { pumpHref } from './route.js';
+import { patientHref, pumpHref } from './route.js';
 
 /** View model of a pump card (grid and detail view): every string it shows, from pure functions. */
 
@@ -33,7 +33,17 @@ const CONNECTIVITY_TEXT: Record<ConnectivityState, string> = {
 export interface PumpCardOptions {
   /** Whether the console's data is live (connection.ts `isLive`); true when not given. */
   live?: boolean;
+  /** "Day 12 of 42 · next dose 14:00, in 2 h 05 min" (care/therapy-line.ts), when the therapy is known. */
+  therapyText?: string | null;
 }
+
+/**
+ * A newest sample stamped this far after the server's clock means the pump's (or hub's) clock is ahead,
+ * or was ahead and has been set back. The server keeps the sample with the highest `ts` as the pump's
+ * `latest`, so after a clock set back the pump frames keep carrying that old sample until the clock
+ * catches up: the card would read "measuring…" and show frozen values for as long (issue 13, defect).
+ */
+export const CLOCK_AHEAD_MS = 2 * 60_000;
 
 export interface AlertChipView {
   id: string;
@@ -65,6 +75,12 @@ export interface PumpCardView {
   href: string;
   /** The therapy's drug ("Ceftriaxone 2 g"), else the order's; null when neither is known. */
   drugText: string | null;
+  /** "Day 12 of 42 · next dose 14:00, in 2 h 05 min"; null when unknown. */
+  therapyText: string | null;
+  /** The patient page, when a patient is named. */
+  patientHref: string | null;
+  /** "Pump clock 20 min ahead of the server: readings may be out of date"; null when in step. */
+  clockWarning: string | null;
   /** "Ordered 100 mL/h, 250 mL", when an order is set. */
   orderText: string | null;
   /** Why the programming disagrees with the order, or null. */
@@ -128,8 +144,11 @@ export function pumpCardView(
   const order = pump.order ?? null;
   const connectivityState = connectivityOf(pump, alerts, options.live ?? true);
   const online = connectivityState === 'online';
-  const delivery = deliveredView(s, online, delivered);
+  const aheadMs = s ? s.ts - now : 0;
+  const clockAhead = aheadMs > CLOCK_AHEAD_MS;
+  const delivery = deliveredView(s, online, delivered, clockAhead);
   const care = careView(pump.care?.patient, pump.care?.therapy, order?.drug);
+  const patientId = pump.care?.patient?.id;
   return {
     key: pump.pumpId,
     pumpId: pump.pumpId,
@@ -142,6 +161,11 @@ export function pumpCardView(
     connectivityState,
     href: pumpHref(pump.pumpId),
     drugText: care.drugText,
+    therapyText: options.therapyText ?? null,
+    patientHref: patientId ? patientHref(patientId) : null,
+    clockWarning: clockAhead
+      ? `Pump clock ${formatDuration(aheadMs)} ahead of the server: readings may be out of date`
+      : null,
     orderText: order ? `Ordered ${formatRate(order.rate_mL_h)}, ${formatVolume(order.vtbi_mL)}` : null,
     orderWarning: order && s ? orderWarning(order, s.rate_mL_h, s.vtbi_mL) : null,
     state: s?.state ?? null,
@@ -211,8 +235,11 @@ function deliveredView(
   s: TelemetrySample | null,
   online: boolean,
   delivered: number | null | undefined,
+  clockAhead: boolean,
 ): { text: string; level: Level } {
   if (!s || !online || delivered === undefined) return { text: DASH, level: 'ok' };
+  // Not "measuring…": with the newest sample stamped ahead, no new one may come for as long (CLOCK_AHEAD_MS).
+  if (delivered === null && clockAhead) return { text: 'unknown: pump clock ahead', level: 'warn' };
   if (delivered === null) return { text: 'measuring…', level: 'ok' };
   const programmed = s.state === 'infusing' ? s.rate_mL_h : 0;
   const diff = delivered - programmed;

@@ -2,6 +2,7 @@ import type { Alert, Priority } from '@pumpwatch/protocol';
 import { alertCareView, careLabel } from './care-view.js';
 import { formatAgo, formatClock, formatCountdown } from './format.js';
 import { PRIORITY_LABELS, PRIORITY_SHORT, RULE_LABELS, STATUS_LABELS } from './labels.js';
+import { patientHref } from './route.js';
 
 /**
  * View models: everything the DOM shows, as plain strings and numbers, computed by pure functions so
@@ -25,6 +26,10 @@ export interface AlertRowView {
   assigned: boolean;
   /** The therapy's drug, or null. */
   drugText: string | null;
+  /** "Day 12 of 42 · next dose 14:00, in 2 h 05 min"; null when unknown. */
+  therapyText: string | null;
+  /** The patient page of the patient the alert was raised for; null for an unassigned pump. */
+  patientHref: string | null;
   /** "PUMP-0004 on demo-hub": second, smaller. */
   pumpText: string;
   raisedText: string;
@@ -49,6 +54,8 @@ export interface AlertRowView {
 export interface AlertRowOptions {
   /** When this console alone keeps the alert quiet (the server did not record a snooze); server clock. */
   localSnoozedUntil?: number | null;
+  /** The therapy's day and next dose (care/therapy-line.ts), when known. */
+  therapyText?: string | null;
 }
 
 /** `now` is the server's clock (state.serverNow): every time in an alert is server or pump time. */
@@ -86,6 +93,8 @@ export function alertRowView(
     patientText: care.patientText,
     assigned: care.assigned,
     drugText: care.drugText,
+    therapyText: options.therapyText ?? null,
+    patientHref: alert.patient ? patientHref(alert.patient.id) : null,
     pumpText,
     raisedText: `Raised ${formatClock(alert.raisedAt, timeZone)} (${formatAgo(now - alert.raisedAt)})`,
     statusText: statusText(alert, timeZone),

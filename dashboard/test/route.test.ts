@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute, pumpHref } from '../src/route.js';
+import { parseRoute, patientHref, pumpHref } from '../src/route.js';
 
 describe('hash routes', () => {
   it('reads the overview and a pump with an optional range', () => {
@@ -11,6 +11,14 @@ describe('hash routes', () => {
       pumpId: 'PUMP-0001',
       rangeId: '7d',
     });
+  });
+
+  it('reads the caseload and a patient', () => {
+    expect(parseRoute('#/patients')).toEqual({ view: 'patients' });
+    expect(parseRoute('#/patients/')).toEqual({ view: 'patients' });
+    expect(parseRoute('#/patients/pat_1')).toEqual({ view: 'patient', patientId: 'pat_1' });
+    expect(parseRoute(patientHref('a b'))).toEqual({ view: 'patient', patientId: 'a b' });
+    expect(parseRoute('#/patients/%E0%A4%A')).toEqual({ view: 'overview' });
   });
 
   it('round-trips ids through the href, and treats garbage as the overview', () => {

@@ -2,6 +2,10 @@ import { type Alert, DEFAULT_SNOOZE_MS, MAX_SNOOZE_MS, type ServerFrame } from '
 import { acknowledgeAlert } from '../ack.js';
 import { type AudioPause, alarmDemand, isNewAlarm, pruneLocalSnoozes, startAudioPause } from '../alarm.js';
 import type { AlarmPlayer } from '../audio.js';
+import { createCareApi } from '../care/care-api.js';
+import type { FormKind, FormValues } from '../care/care-forms.js';
+import { createCareLoader } from '../care/care-loader.js';
+import type { CaseloadFilter } from '../care/caseload.js';
 import { alertCareView, careLabel } from '../care-view.js';
 import { type ConnectionStatus, isLive, type SocketLike, startConnection } from '../connection.js';
 import { trackDelivery, type VolumePoint } from '../delivered.js';
@@ -51,6 +55,9 @@ export interface ConsoleIntents {
   setSnoozeLength(ms: number): void;
   setNurseName(name: string): void;
   navigate(route: Route): void;
+  /** A coordinator's form (care/care-forms.ts); validated here before anything is sent. */
+  submitForm(kind: FormKind, values: FormValues): void;
+  setCaseloadFilter(filter: CaseloadFilter): void;
   reconnect(): void;
   /** A click or key anywhere: browsers start audio only after one. */
   gesture(): void;
@@ -93,6 +100,12 @@ export function createConsoleController(deps: ControllerDeps) {
     onChange: () => scheduleRender(),
   });
 
+  const care = createCareLoader({
+    api: createCareApi((url, init) => api(url, init)),
+    now,
+    onChange: () => scheduleRender(),
+  });
+
   function render(): void {
     if (stopped) return;
     const at = now();
@@ -127,6 +140,7 @@ export function createConsoleController(deps: ControllerDeps) {
       connectionNotified = notifier.notify(CONNECTION_NOTIFICATION);
     }
     if (route.view !== 'pump') detail.reset();
+    if (route.view !== 'patient') care.leavePatient();
     const controls = {
       sound: player.state(),
       demand,
@@ -148,6 +162,7 @@ export function createConsoleController(deps: ControllerDeps) {
           alerts: [...state.alerts.values()],
           serverNow: serverClock,
         }),
+      care,
     );
     deps.render(model);
   }
@@ -293,6 +308,11 @@ export function createConsoleController(deps: ControllerDeps) {
       route = next;
       render();
     },
+    submitForm(kind, values) {
+      if (stopped) return;
+      care.submit(kind, values, route.view === 'patient' ? route.patientId : null);
+    },
+    setCaseloadFilter: (filter) => care.setFilter(filter),
     reconnect: () => connection.reconnectNow(),
     logOut() {
       if (!stopped) deps.onLogout();
@@ -313,6 +333,7 @@ export function createConsoleController(deps: ControllerDeps) {
       queued = null;
       connection.stop();
       detail.reset();
+      care.stop();
       player.setDemand(null);
     },
   };

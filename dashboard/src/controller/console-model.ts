@@ -1,4 +1,6 @@
 import type { PumpView } from '@pumpwatch/protocol';
+import type { CareLoader } from '../care/care-loader.js';
+import { type CarePageModel, carePageModel } from '../care/care-page-model.js';
 import { type ConnectionStatus, isLive } from '../connection.js';
 import { deliveredRate, type VolumePoint } from '../delivered.js';
 import { formatClock, formatCountdown } from '../format.js';
@@ -25,6 +27,8 @@ export interface ConsoleModel {
   grid: GridModel | null;
   /** Null on the overview. */
   detail: DetailViewModel | null;
+  /** The caseload or a patient's page; null on the other routes. */
+  care: CarePageModel | null;
   controls: ControlsModel;
   nurse: NurseModel;
   /** Read out by the live region: the newest alert raised. */
@@ -60,6 +64,7 @@ export function consoleModel(
   serverClock: number,
   controls: ControlsModel,
   detail: (pumpId: string, pump: PumpView | undefined) => DetailData,
+  care?: CareLoader,
 ): ConsoleModel {
   const { state, status } = f;
   const live = status !== null && isLive(status, now);
@@ -69,11 +74,27 @@ export function consoleModel(
   const offset = state.clockOffsetMs;
   const alertsOf = (p: { pumpId: string }) => byPump.get(p.pumpId) ?? [];
   const cardOf = (p: PumpView) =>
-    pumpCardView(p, alertsOf(p), serverClock, deliveredRate(f.delivery.get(p.pumpId) ?? []), { live });
+    pumpCardView(p, alertsOf(p), serverClock, deliveredRate(f.delivery.get(p.pumpId) ?? []), {
+      live,
+      therapyText: care?.timing(p.care?.therapy?.id, p.care?.patient?.teamId, serverClock) ?? null,
+    });
 
   let grid: GridModel | null = null;
   let detailModel: DetailViewModel | null = null;
-  if (f.route.view === 'pump') {
+  let careModel: CarePageModel | null = null;
+  if ((f.route.view === 'patients' || f.route.view === 'patient') && care) {
+    careModel = carePageModel({
+      route: f.route,
+      loader: care,
+      viewer:
+        f.identity.kind === 'user'
+          ? { username: f.identity.session.username, role: f.identity.session.role }
+          : { username: null, role: null },
+      pumps: state.pumps,
+      cardOf,
+      serverClock,
+    });
+  } else if (f.route.view === 'pump') {
     const { pumpId } = f.route;
     const pump = state.pumps.get(pumpId);
     const card = pump ? cardOf(pump) : null;
@@ -116,6 +137,7 @@ export function consoleModel(
         const local = f.localSnoozes.get(a.id);
         return alertRowView(a, serverClock, undefined, {
           localSnoozedUntil: local === undefined ? null : local + offset,
+          therapyText: care?.timing(a.therapy?.id, a.patient?.teamId, serverClock) ?? null,
         });
       }),
       acks: f.acks,
@@ -125,6 +147,7 @@ export function consoleModel(
     },
     grid,
     detail: detailModel,
+    care: careModel,
     controls,
     nurse: f.nurse,
     announcement: f.announcement,

@@ -130,7 +130,7 @@ export async function enablePushOnThisDevice(
 const BUTTON_ID = 'push-enable';
 
 /** The header's "Get alerts on this device" button; it says what came of the click. */
-export function renderPushButton(identity: Identity): HTMLButtonElement {
+export function renderPushButton(identity: Identity, signal?: AbortSignal): HTMLButtonElement {
   const button = document.createElement('button');
   button.type = 'button';
   button.id = BUTTON_ID;
@@ -138,20 +138,33 @@ export function renderPushButton(identity: Identity): HTMLButtonElement {
   button.dataset.testid = 'push-enable';
   button.dataset.state = 'off';
   button.textContent = 'Get alerts on this device';
-  button.addEventListener('click', async () => {
-    if (button.dataset.state === 'busy') return;
-    button.dataset.state = 'busy';
-    button.textContent = 'Subscribing this device…';
-    const result = await enablePushOnThisDevice(identity.kind === 'user' ? identity.session : null);
-    button.dataset.state = result.ok ? 'on' : 'failed';
-    button.textContent = result.ok ? `Alerts on: ${result.label}` : 'Get alerts on this device';
-    button.title = result.ok ? 'This device receives your pages, with the app closed.' : result.message;
-  });
+  button.addEventListener(
+    'click',
+    async () => {
+      if (button.dataset.state === 'busy') return;
+      button.dataset.state = 'busy';
+      button.textContent = 'Subscribing this device…';
+      const result = await enablePushOnThisDevice(identity.kind === 'user' ? identity.session : null);
+      button.dataset.state = result.ok ? 'on' : 'failed';
+      button.textContent = result.ok ? `Alerts on: ${result.label}` : 'Get alerts on this device';
+      button.title = result.ok ? 'This device receives your pages, with the app closed.' : result.message;
+    },
+    signal ? { signal } : undefined,
+  );
   return button;
 }
 
-/** Puts the button in `container` for this session, replacing the previous session's. */
-export function mountPushButton(container: HTMLElement, identity: Identity): void {
+/**
+ * Puts the button in `container` for this session, replacing the previous session's; the returned
+ * function takes it away with its listener (at the session's end: nothing of it stays behind).
+ */
+export function mountPushButton(container: HTMLElement, identity: Identity): () => void {
   document.getElementById(BUTTON_ID)?.remove();
-  container.append(renderPushButton(identity));
+  const session = new AbortController();
+  const button = renderPushButton(identity, session.signal);
+  container.append(button);
+  return () => {
+    session.abort();
+    button.remove();
+  };
 }

@@ -34,7 +34,9 @@ interface Row {
   priority: string;
   badge: HTMLElement;
   patient: HTMLElement;
+  patientLink: HTMLAnchorElement;
   drug: HTMLElement;
+  therapy: HTMLElement;
   rule: HTMLElement;
   pump: HTMLElement;
   message: HTMLElement;
@@ -70,6 +72,8 @@ export function createAlertInbox(
     const badge = h('span', { class: 'badge' });
     const patient = h('strong', { class: 'alert-patient', 'data-testid': TEST_IDS.alertPatient });
     const drug = h('span', { class: 'alert-drug' });
+    const patientLink = h('a', { class: 'patient-link' });
+    const therapy = h('p', { class: 'alert-therapy', 'data-testid': TEST_IDS.therapyLine });
     const rule = h('strong', { class: 'alert-rule' });
     const pump = h('p', { class: 'alert-pump' });
     const message = h('p', { class: 'alert-message' });
@@ -101,6 +105,7 @@ export function createAlertInbox(
         { class: 'alert-body' },
         // Patient first, pump second (issue 13): who, then what is wrong, then which pump.
         h('p', { class: 'alert-who' }, patient, ' ', drug),
+        therapy,
         h('p', { class: 'alert-title' }, rule),
         pump,
         message,
@@ -118,7 +123,9 @@ export function createAlertInbox(
       priority: '',
       badge,
       patient,
+      patientLink,
       drug,
+      therapy,
       rule,
       pump,
       message,
@@ -151,8 +158,18 @@ export function createAlertInbox(
         h('span', { class: 'visually-hidden' }, view.priorityLabel),
       );
     }
-    setText(row.patient, view.patientText);
+    // The name links to the patient page (contacts, tap to call) when the alert names a patient.
+    if (view.patientHref) {
+      setText(row.patientLink, view.patientText);
+      setAttr(row.patientLink, 'href', view.patientHref);
+      if (row.patient.firstChild !== row.patientLink || row.patient.childNodes.length !== 1)
+        row.patient.replaceChildren(row.patientLink);
+    } else {
+      setText(row.patient, view.patientText);
+    }
     setAttr(row.patient, 'data-assigned', String(view.assigned));
+    setText(row.therapy, view.therapyText ?? '');
+    row.therapy.hidden = view.therapyText === null;
     setText(row.drug, view.drugText ?? '');
     row.drug.hidden = view.drugText === null;
     setText(row.rule, view.ruleLabel);

@@ -2,6 +2,7 @@ import type { ConsoleIntents } from '../controller/console-controller.js';
 import type { ConsoleModel } from '../controller/console-model.js';
 import { parseRoute, pumpHref, type Route } from '../route.js';
 import { createAlertInbox } from './alerts.js';
+import { createCarePages } from './care-pages.js';
 import { createConsoleControls } from './console.js';
 import { createPumpDetail } from './detail.js';
 import { setText } from './dom.js';
@@ -88,6 +89,11 @@ export function createConsoleView(
     },
   });
 
+  const care = createCarePages(byId('care-page'), {
+    onSubmit: intents.submitForm,
+    onFilter: intents.setCaseloadFilter,
+  });
+
   // Browsers start audio only after a user gesture: any click or key on the page will do.
   for (const type of ['pointerdown', 'keydown'] as const) {
     document.addEventListener(type, () => intents.gesture(), { capture: true, signal });
@@ -114,10 +120,17 @@ export function createConsoleView(
   const moveFocus = (previous: Route, next: Route) => {
     if (next.view === 'pump' && (previous.view !== 'pump' || previous.pumpId !== next.pumpId)) {
       detail.focusHeading();
+    } else if (
+      (next.view === 'patients' && previous.view !== 'patients') ||
+      (next.view === 'patient' && (previous.view !== 'patient' || previous.patientId !== next.patientId))
+    ) {
+      care.focusHeading();
     } else if (next.view === 'overview' && previous.view === 'pump') {
       // Back on the grid: put keyboard focus back on the pump the nurse came from.
       const id = CSS.escape(previous.pumpId);
-      document.querySelector<HTMLElement>(`[data-testid="pump-card"][data-pump-id="${id}"] a`)?.focus();
+      document
+        .querySelector<HTMLElement>(`[data-testid="pump-card"][data-pump-id="${id}"] a.pump-link`)
+        ?.focus();
     }
   };
 
@@ -131,6 +144,7 @@ export function createConsoleView(
       document.body.dataset.route = m.route.view;
       pumpsSection.hidden = m.grid === null;
       detail.update(m.detail);
+      care.update(m.care);
       if (m.grid) views.grid.update(m.grid);
       views.controls.update(m.controls);
       if (m.announcement) setText(announcer, m.announcement);
@@ -143,6 +157,7 @@ export function createConsoleView(
       setExpanded(false);
       for (const view of Object.values(views)) view.destroy();
       detail.destroy();
+      care.destroy();
       // Patient data must not stay on a screen nobody is logged in to (a shared ward computer).
       announcer.replaceChildren();
       for (const el of consoleParts) el.hidden = true;

@@ -13,6 +13,9 @@ interface Card {
   connectivity: HTMLElement;
   order: HTMLElement;
   drug: HTMLElement;
+  patientLink: HTMLAnchorElement;
+  therapy: HTMLElement;
+  clockWarning: HTMLElement;
   orderText: HTMLElement;
   orderWarning: HTMLElement;
   state: HTMLElement;
@@ -66,6 +69,9 @@ function build(view: PumpCardView, linked: boolean): Card {
   // the drug under it; the pump id (the link to the detail view) and its hub come smaller below.
   const title = h('h3', { id: titleId, class: 'pump-patient', 'data-testid': TEST_IDS.pumpPatient });
   const drug = h('strong', { class: 'drug' });
+  const patientLink = h('a', { class: 'patient-link' });
+  const therapy = h('p', { class: 'pump-therapy', 'data-testid': TEST_IDS.therapyLine });
+  const clockWarning = h('p', { class: 'clock-warning', 'data-testid': TEST_IDS.clockWarning });
   const titleLink = linked ? h('a', { class: 'pump-link', href: view.href }) : null;
   const pumpId = h('span', { class: 'pump-id' }, ...(titleLink ? [titleLink] : []));
   const hub = h('span', { class: 'pump-hub' });
@@ -96,9 +102,17 @@ function build(view: PumpCardView, linked: boolean): Card {
     h(
       'header',
       { class: 'pump-head' },
-      h('div', { class: 'pump-who' }, title, drug, h('p', { class: 'pump-ident' }, pumpId, ' ', hub)),
+      h(
+        'div',
+        { class: 'pump-who' },
+        title,
+        drug,
+        therapy,
+        h('p', { class: 'pump-ident' }, pumpId, ' ', hub),
+      ),
       connectivity,
     ),
+    clockWarning,
     order,
     state,
     h(
@@ -122,6 +136,9 @@ function build(view: PumpCardView, linked: boolean): Card {
     connectivity,
     order,
     drug,
+    patientLink,
+    therapy,
+    clockWarning,
     orderText,
     orderWarning,
     state,
@@ -169,7 +186,18 @@ function update(card: Card, view: PumpCardView): void {
   setAttr(article, 'data-connectivity', view.connectivityState);
   setAttr(article, 'data-link', view.linkDown ? 'down' : 'up');
   setAttr(article, 'data-assigned', String(view.assigned));
-  setText(card.title, view.patientText);
+  if (view.patientHref) {
+    setText(card.patientLink, view.patientText);
+    setAttr(card.patientLink, 'href', view.patientHref);
+    if (card.title.firstChild !== card.patientLink || card.title.childNodes.length !== 1)
+      card.title.replaceChildren(card.patientLink);
+  } else {
+    setText(card.title, view.patientText);
+  }
+  setText(card.therapy, view.therapyText ?? '');
+  card.therapy.hidden = view.therapyText === null;
+  setText(card.clockWarning, view.clockWarning ?? '');
+  card.clockWarning.hidden = view.clockWarning === null;
   if (card.titleLink) {
     setText(card.titleLink, view.pumpId);
     setAttr(card.titleLink, 'href', view.href);
