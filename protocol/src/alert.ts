@@ -23,6 +23,8 @@ export const ruleIds = [
   'dose_missed',
   'dose_early',
   'unassigned_infusing',
+  // A care team's alerts reach nobody (docs/paging.md#nobody-reachable): raised by the paging engine.
+  'nobody_reachable',
 ] as const;
 export const ruleIdSchema = z.enum(ruleIds);
 export type RuleId = z.infer<typeof ruleIdSchema>;

@@ -8,6 +8,7 @@ export * from './oncall.js';
 export * from './order.js';
 export * from './pump.js';
 export * from './push.js';
+export * from './rule-labels.js';
 export * from './telemetry.js';
 export * from './therapy-schedule.js';
 export * from './topics.js';

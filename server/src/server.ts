@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { defaultEngineParams, type EngineParams, resolveParams } from './alerts/engine/params.js';
 import type { EscalationPolicy } from './alerts/lifecycle.js';
-import { WebhookNotifier } from './alerts/notifiers/webhook-notifier.js';
 import { createSecurityServices, type SecurityServices } from './auth/security-services.js';
 import { SERVER_MQTT_USERNAME } from './broker/broker-auth.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
@@ -20,7 +19,10 @@ import { IngestStats } from './ingest/ingest-stats.js';
 import { type MqttSubscriber, startMqttSubscriber } from './ingest/mqtt-subscriber.js';
 import { TelemetryIngest } from './ingest/telemetry-ingest.js';
 import { OnCallService } from './oncall/oncall-service.js';
+import type { Channel } from './paging/channels/channel.js';
 import { openPagingChannels, type PagingChannels } from './paging/channels/open-paging-channels.js';
+import { composePaging } from './paging/compose-paging.js';
+import type { PagingService } from './paging/paging-service.js';
 import { openStorage, type Storage } from './store/open-storage.js';
 import { Quarantine } from './store/quarantine.js';
 import { composeWard } from './ward/compose-ward.js';
@@ -30,6 +32,8 @@ import { WsHub } from './ws/ws-hub.js';
 
 export interface ServerDeps {
   logger?: Logger;
+  /** Channels to a person in place of the configured ones (tests count what would be sent). */
+  channels?: Channel[];
   now?: () => number;
   params?: EngineParams;
 }
@@ -45,6 +49,10 @@ export interface BuiltServer {
   readonly oncall: OnCallService;
   /** Push, email and SMS gateway channels, contacts and ack tokens (docs/paging.md). */
   readonly paging: PagingChannels;
+  /** Patients, therapies, assignments, teams and planned pauses (docs/care.md). */
+  readonly care: CareService;
+  /** The paging engine (docs/paging.md#escalation). */
+  readonly pager: PagingService;
   /** Starts the broker (if embedded), the MQTT client, HTTP, `/ws` and the ward's timers. */
   listen(): Promise<PumpwatchServer>;
   /** Closes what was built (and, after `listen`, what it started). */
@@ -67,6 +75,8 @@ export interface PumpwatchServer {
   readonly care: CareService;
   /** Paging channels, for the paging engine and in-process callers (tests). */
   readonly paging: PagingChannels;
+  /** The paging engine: walks each alert along its team's escalation policy (docs/paging.md). */
+  readonly pager: PagingService;
   /** Every HTTP route and the access it declares (the adversarial tests enumerate them). */
   readonly httpRoutes: () => readonly DeclaredRoute[];
   stop(): Promise<void>;
@@ -123,8 +133,6 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
       params,
       pumpParams: config.engine.pumps,
       policy: escalationPolicy(config),
-      tiers: config.escalation.tiers,
-      notifiers: [new WebhookNotifier(config.escalation.webhook)],
       store,
       stats,
       now,
@@ -180,6 +188,18 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
       now,
     });
     cleanups.push(() => paging.close());
+    const pager = await composePaging({
+      config,
+      store,
+      ward,
+      care,
+      oncall,
+      channels: deps.channels ? { ...paging, channels: deps.channels } : paging,
+      security,
+      quarantine,
+      now,
+      onError,
+    });
 
     const ingest = new TelemetryIngest(config.mqtt.topicPrefix, stats, ward.shell, logger, now);
     // Set by `listen`: until then the health check says the broker is not connected.
@@ -243,6 +263,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
           websocketClients: wsHub.clientCount,
           websocketDropped: wsHub.dropCounts,
           alertErrors,
+          paging: pager.service.snapshot(),
           internalErrors: internalErrors.snapshot(),
           quarantined: quarantine.snapshot(),
           auth: { mode: security.mode, websocketRejected: wsHub.rejectedCount },
@@ -295,6 +316,8 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
         wsHub.attach(app.server);
         cleanups.push(() => wsHub.close());
         ward.shell.start();
+        pager.service.start();
+        cleanups.push(() => pager.service.stop());
         pumpFrames.start();
         cleanups.push(() => {
           ward.shell.stop();
@@ -307,6 +330,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
 
       const { port } = app.server.address() as AddressInfo;
       const httpUrl = `${tls ? 'https' : 'http'}://${config.http.host}:${port}`;
+      pager.setBaseUrl(httpUrl);
       logger.info({ url: httpUrl }, 'pumpwatch server listening');
       return {
         httpUrl,
@@ -317,11 +341,24 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
         security,
         care,
         paging,
+        pager: pager.service,
         httpRoutes: () => declaredRoutes(app),
         stop: close,
       };
     };
-    return { app, ward: ward.shell, stats, security, storage: store, paging, oncall, listen, close };
+    return {
+      app,
+      ward: ward.shell,
+      stats,
+      security,
+      storage: store,
+      paging,
+      oncall,
+      care,
+      pager: pager.service,
+      listen,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -105,6 +105,28 @@ export function describeOnCallStoreContract(name: string, factory: OnCallStoreFa
       await oncall.feedTokens.put({ username: 'ana', sha256: null, createdAt: 1 });
       expect(await oncall.feedTokens.all()).toEqual([{ username: 'ana', sha256: null, createdAt: 1 }]);
       expect(await oncall.rotations.get('rot_a')).toEqual(rotation({ id: 'rot_a' }));
+
+      // Page records by alert id, replaced as paging moves on.
+      const page = {
+        alertId: 'PUMP-1:occlusion_downstream:7',
+        pumpId: 'PUMP-1',
+        hubId: 'hub-1',
+        teamId: 'team_north',
+        priority: 'high' as const,
+        attempt: 1,
+        nextAt: 120_000,
+        sending: null,
+        state: 'paging' as const,
+        stopped: null,
+        reached: ['ana'],
+        pagesReached: 1,
+        createdAt: 0,
+        updatedAt: 1,
+      };
+      await oncall.pages.put({ ...page, attempt: 0, sending: { attempt: 0, startedAt: 0 } });
+      await oncall.pages.put(page);
+      expect(await oncall.pages.all()).toEqual([page]);
+      expect(await oncall.pages.get('nope')).toBeNull();
     });
 
     it('keeps what was put across a close and reopen', async () => {

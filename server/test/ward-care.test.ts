@@ -106,3 +106,16 @@ describe('the ward and the care model', () => {
     expect(alert).toMatchObject({ patient: null, therapy: null });
   });
 });
+
+describe('the newest sample of a pump', () => {
+  it('follows the pump after one sample stamped ahead, and ignores a resent older one', () => {
+    const ward = new WardCore({ params: defaultEngineParams, policy: defaultEscalationPolicy });
+    ward.onSample('hub', 'PUMP-1', sample({ seq: 1, ts: T0 + 20 * 60_000 }), T0);
+    ward.onSample('hub', 'PUMP-1', sample({ seq: 2, ts: T0 + 1000, vi_mL: 11 }), T0 + 1000);
+    expect(ward.view('PUMP-1', T0 + 1000)?.latest?.seq).toBe(2);
+    ward.onSample('hub', 'PUMP-1', sample({ seq: 3, ts: T0 + 2000, vi_mL: 12 }), T0 + 2000);
+    // A gateway's resend of an earlier sample, after a reconnect.
+    ward.onSample('hub', 'PUMP-1', sample({ seq: 0, ts: T0 - 1000, vi_mL: 9 }), T0 + 2500);
+    expect(ward.view('PUMP-1', T0 + 2500)?.latest?.seq).toBe(3);
+  });
+});

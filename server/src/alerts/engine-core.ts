@@ -1,6 +1,6 @@
 import type { Alert, RuleId, StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
 import { type CareRuleInput, careConditions, careRuleIds } from './engine/care-rules.js';
-import { describeConditions } from './engine/describe.js';
+import { type Condition, describeConditions } from './engine/describe.js';
 import { evaluateSample } from './engine/evaluate.js';
 import { type LivenessInput, livenessConditions, livenessRuleIds } from './engine/liveness.js';
 import { type DeepPartial, type EngineParams, resolveParams } from './engine/params.js';
@@ -90,6 +90,28 @@ export class EngineCore {
     return reconcile(this.openByPump.get(pumpId) ?? NO_ALERTS, conditions, careRuleIds, {
       hubId,
       pumpId,
+      eventTime: now,
+      serverNow: now,
+      idSuffix: now,
+      policy: this.options.policy,
+    });
+  }
+
+  /**
+   * An alarm the ward raises about something other than a pump's samples (the paging engine's
+   * nobody_reachable, for a care team): the condition now, or null when it no longer holds.
+   */
+  checkExternal(
+    hubId: string,
+    subjectId: string,
+    rule: RuleId,
+    condition: Condition | null,
+    now: number,
+  ): AlertTransition[] {
+    const conditions = new Map<RuleId, Condition>(condition ? [[rule, condition]] : []);
+    return reconcile(this.openByPump.get(subjectId) ?? NO_ALERTS, conditions, [rule], {
+      hubId,
+      pumpId: subjectId,
       eventTime: now,
       serverNow: now,
       idSuffix: now,

@@ -1,5 +1,6 @@
 import type { EscalationPolicy, Override, Rotation } from '@pumpwatch/protocol';
 import { z } from 'zod';
+import type { PageRecord } from '../paging/page-record.js';
 import type { BadRowHandler } from '../store/quarantine.js';
 
 /**
@@ -31,10 +32,12 @@ export interface OnCallTable<T> {
   all(onBadRow?: BadRowHandler): Promise<T[]>;
 }
 
-/** Rotations, overrides, escalation policies and calendar feed tokens (docs/oncall.md). */
+/** Rotations, overrides, escalation policies, calendar feed tokens and the pages under way (docs/oncall.md). */
 export interface OnCallStore {
   rotations: OnCallTable<Rotation>;
   overrides: OnCallTable<Override>;
   policies: OnCallTable<EscalationPolicy>;
   feedTokens: OnCallTable<StoredFeedToken>;
+  /** Where each alert stands on its escalation policy (paging/page-record.ts), by alert id. */
+  pages: OnCallTable<PageRecord>;
 }

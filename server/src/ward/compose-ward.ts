@@ -17,8 +17,12 @@ export interface WardOptions {
   params: EngineParams;
   pumpParams?: Record<string, DeepPartial<EngineParams>>;
   policy: EscalationPolicy;
-  tiers: OnCallTier[];
-  notifiers: Notifier[];
+  /**
+   * Notifiers told of every raised, escalated and renotified alert along config tiers: in-process
+   * callers and tests. The server pages through its paging service instead (paging/paging-service.ts).
+   */
+  tiers?: OnCallTier[];
+  notifiers?: Notifier[];
   store: Pick<Store, 'samples' | 'alerts' | 'orders' | 'pumpParams'>;
   stats: IngestStats;
   now: () => number;
@@ -70,16 +74,17 @@ export function composeWard(options: WardOptions): Ward {
       'alert transition',
     );
   });
-  new NotificationDispatcher({
-    tiers: options.tiers,
-    notifiers: options.notifiers,
-    store: store.alerts,
-    current: (alertId) => core.openAlert(alertId),
-    now,
-    onError: (error) => {
-      options.onAlertError(error);
-    },
-  }).listen(bus);
+  if (options.notifiers?.length && options.tiers?.length)
+    new NotificationDispatcher({
+      tiers: options.tiers,
+      notifiers: options.notifiers,
+      store: store.alerts,
+      current: (alertId) => core.openAlert(alertId),
+      now,
+      onError: (error) => {
+        options.onAlertError(error);
+      },
+    }).listen(bus);
   return {
     core,
     shell,

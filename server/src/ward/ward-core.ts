@@ -1,5 +1,6 @@
 import type { Alert, HubStatus, PumpLink, PumpView, StoredOrder, TelemetrySample } from '@pumpwatch/protocol';
 import { worstFirst } from '../alerts/alert-order.js';
+import type { Condition } from '../alerts/engine/describe.js';
 import { DoseTracker } from '../alerts/engine/dose-tracker.js';
 import { HUB_SILENT_AFTER_MS } from '../alerts/engine/liveness.js';
 import type { DeepPartial, EngineParams } from '../alerts/engine/params.js';
@@ -35,6 +36,9 @@ const NOT_OWNED: Refusal = { refused: 'pump_not_owned' };
  * event loop each second (docs/benchmarks.md). A per-pump pumpOfflineAfterMs below this acts as this.
  */
 export const LIVENESS_SKIP_WITHIN_MS = 2000;
+
+/** The hub id of alarms about pumpwatch itself rather than a pump (nobody_reachable). */
+export const SYSTEM_HUB_ID = 'pumpwatch';
 
 /** The care rules (dose_missed…) are checked this often: they count in minutes, not seconds. */
 export const CARE_CHECK_EVERY_MS = 5000;
@@ -106,7 +110,11 @@ export class WardCore {
     if (!record) return NOT_OWNED;
     if (!record.seqs.mark(sample.seq)) return DUPLICATE;
     record.lastSeen = now;
-    if (!record.latest || sample.ts >= record.latest.ts) record.latest = sample;
+    // The newest sample is the one the pump sent last: a higher seq, or (after a hub's counter restarted)
+    // a later ts. By ts alone, one sample stamped ahead by a clock fault froze `latest` until real time
+    // caught up with it; a resent older sample (lower seq and ts) still never replaces it.
+    if (!record.latest || sample.seq > record.latest.seq || sample.ts >= record.latest.ts)
+      record.latest = sample;
     this.noteHeard(hubId, now);
     if (this.care.size > 0) this.doseTracker(pumpId).onSample(sample);
     const transitions = this.applied(this.engine.onSample(hubId, pumpId, sample, now));
@@ -202,6 +210,18 @@ export class WardCore {
     else this.pauses.set(pumpId, until);
     this.engine.setPause(pumpId, until);
     return { transitions: NO_EFFECTS.transitions, changed: [pumpId] };
+  }
+
+  /**
+   * A care team none of whose alerts reach anyone (the paging engine decides): a high nobody_reachable
+   * alert on every console, raised once per team and resolved when `condition` is null.
+   */
+  setTeamUnreachable(teamId: string, condition: Condition | null, now: number): WardEffects {
+    const effects = new EffectsBuilder();
+    effects.addTransitions(
+      this.applied(this.engine.checkExternal(SYSTEM_HUB_ID, teamId, 'nobody_reachable', condition, now)),
+    );
+    return effects.build();
   }
 
   /** The end of the pump's planned pause, if one is in force at `now`. */

@@ -9,6 +9,7 @@ import type {
   StoredOrder,
   TelemetrySample,
 } from '@pumpwatch/protocol';
+import type { Condition } from '../alerts/engine/describe.js';
 import type { EngineParams } from '../alerts/engine/params.js';
 import type { PumpParamsOverride } from '../alerts/engine-core.js';
 import type { AlertTransition } from '../alerts/lifecycle.js';
@@ -199,6 +200,11 @@ export class WardShell implements IngestHandlers {
   /** A planned pause until `until` (null ends it); the care service stores and audits it. */
   setPause(pumpId: string, until: number | null): void {
     this.carryOut(this.deps.core.setPause(pumpId, until));
+  }
+
+  /** Raises (or, with null, resolves) a care team's nobody_reachable alert (ward-core.ts). */
+  setTeamUnreachable(teamId: string, condition: Condition | null): void {
+    this.carryOut(this.deps.core.setTeamUnreachable(teamId, condition, this.deps.now()));
   }
 
   /** The hub the pump was on, or `undefined` for an unknown pump. */

@@ -1,31 +1,10 @@
-import type { Priority, RuleId } from '@pumpwatch/protocol';
+import { type Priority, RULE_LABELS } from '@pumpwatch/protocol';
 import type { PageMessage } from './channel.js';
 
 /**
  * The words of a page, the same on every channel and as the dashboard's notification (dashboard/src/
- * notify.ts): who first (patient, drug), then what. Kept beside the channels because the server cannot
- * import the dashboard; the `Record<RuleId, …>` type makes a new rule without a label fail to compile.
+ * notify.ts): who first (patient, drug), then what. Rule names come from protocol/src/rule-labels.ts.
  */
-export const RULE_LABELS: Record<RuleId, string> = {
-  occlusion_downstream: 'Downstream occlusion',
-  occlusion_developing: 'Occlusion developing',
-  infiltration_suspected: 'Check infusion site',
-  rate_deviation: 'Rate deviation',
-  free_flow: 'Free flow',
-  unexpected_stop: 'Unexpected stop',
-  near_end: 'Near end of infusion',
-  infusion_complete: 'Infusion complete',
-  air_in_line: 'Air in line',
-  battery_low: 'Battery low',
-  pump_offline: 'Pump offline',
-  hub_offline: 'Hub offline',
-  order_mismatch: 'Order mismatch',
-  clock_skew: 'Clock skew',
-  pump_alarm: 'Pump alarm',
-  dose_missed: 'Dose not started',
-  dose_early: 'Dose started early',
-  unassigned_infusing: 'Unassigned pump infusing',
-};
 
 export const PRIORITY_WORD: Record<Priority, string> = { high: 'HIGH', medium: 'MED', low: 'LOW' };
 

@@ -1,6 +1,7 @@
 import type { EscalationPolicy, Override, Rotation } from '@pumpwatch/protocol';
 import type { OnCallStore, OnCallTable, StoredFeedToken } from '../../oncall/ports.js';
 import { decodeOnCallRecord, keyOfRecord, type OnCallKind } from '../../oncall/record-kinds.js';
+import type { PageRecord } from '../../paging/page-record.js';
 import type { BadRowHandler } from '../quarantine.js';
 import { decodeRows } from './decode-rows.js';
 import { GroupCommit } from './group-commit.js';
@@ -108,6 +109,7 @@ export function openDuckDbOnCallStore(connection: SqlConnection): DuckDbOnCallSt
     overrides: new DuckDbOnCallTable<Override>(writer, 'overrides'),
     policies: new DuckDbOnCallTable<EscalationPolicy>(writer, 'policies'),
     feedTokens: new DuckDbOnCallTable<StoredFeedToken>(writer, 'feedTokens'),
+    pages: new DuckDbOnCallTable<PageRecord>(writer, 'pages'),
     drain: () => writer.drain(),
   };
 }

@@ -1,6 +1,7 @@
 import type { EscalationPolicy, Override, Rotation } from '@pumpwatch/protocol';
 import type { OnCallStore, OnCallTable, StoredFeedToken } from '../../oncall/ports.js';
 import { decodeOnCallRecord, keyOfRecord, type OnCallKind } from '../../oncall/record-kinds.js';
+import type { PageRecord } from '../../paging/page-record.js';
 import type { BadRowHandler } from '../quarantine.js';
 import { compareText, type MemoryLifecycle } from './lifecycle.js';
 
@@ -8,7 +9,13 @@ import { compareText, type MemoryLifecycle } from './lifecycle.js';
 export type MemoryOnCallData = Record<OnCallKind, Map<string, string>>;
 
 export function newOnCallData(): MemoryOnCallData {
-  return { rotations: new Map(), overrides: new Map(), policies: new Map(), feedTokens: new Map() };
+  return {
+    rotations: new Map(),
+    overrides: new Map(),
+    policies: new Map(),
+    feedTokens: new Map(),
+    pages: new Map(),
+  };
 }
 
 /**
@@ -49,10 +56,13 @@ class MemoryOnCallTable<T> implements OnCallTable<T> {
 }
 
 export function openMemoryOnCallStore(data: MemoryOnCallData, lifecycle: MemoryLifecycle): OnCallStore {
+  // A store's data from before pages were kept has none yet.
+  data.pages ??= new Map();
   return {
     rotations: new MemoryOnCallTable<Rotation>(data.rotations, 'rotations', lifecycle),
     overrides: new MemoryOnCallTable<Override>(data.overrides, 'overrides', lifecycle),
     policies: new MemoryOnCallTable<EscalationPolicy>(data.policies, 'policies', lifecycle),
     feedTokens: new MemoryOnCallTable<StoredFeedToken>(data.feedTokens, 'feedTokens', lifecycle),
+    pages: new MemoryOnCallTable<PageRecord>(data.pages, 'pages', lifecycle),
   };
 }
