@@ -212,6 +212,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
       ward: ward.shell,
       care,
       oncall,
+      pager: pager.service,
       paging: {
         contacts: paging.contacts,
         vapidPublicKey: paging.vapid.publicKey,

@@ -287,3 +287,34 @@ describe('restart', () => {
     expect(paged(second.sent)).toEqual(['cy']);
   });
 });
+
+describe('the engine’s routes', () => {
+  it('sends a test page as a real one goes, and shows an alert’s escalation path', async () => {
+    const start = local('2026-03-10T03:00');
+    const { server, clock, sent } = await ward({ start });
+    await careTeam(server);
+    const login = await server.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'root-admin', password: 'correct horse battery staple' },
+    });
+    const headers = { authorization: `Bearer ${login.json().token}` };
+    const test = await server.app.inject({ method: 'POST', url: '/api/me/test-page', headers });
+    expect(test.statusCode).toBe(200);
+    expect(test.json().receipts).toEqual([
+      expect.objectContaining({ recipient: 'root-admin', status: 'sent' }),
+    ]);
+    expect(sent).toEqual([expect.objectContaining({ recipient: 'root-admin', reason: 'test' })]);
+
+    const alert = await occlusion(server, clock);
+    const path = await server.app.inject({ method: 'GET', url: `/api/alerts/${alert.id}/paging`, headers });
+    expect(path.json()).toMatchObject({
+      state: 'paging',
+      attempt: 1,
+      reached: ['ana'],
+      steps: [{ usernames: ['ana'] }, { usernames: ['cy'] }, { usernames: ['lee'] }],
+    });
+    const anonymous = await server.app.inject({ method: 'GET', url: `/api/alerts/${alert.id}/paging` });
+    expect(anonymous.statusCode).toBe(401);
+  });
+});

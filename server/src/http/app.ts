@@ -17,6 +17,8 @@ import type { CareService } from '../care/care-service.js';
 import { registerCareRoutes } from '../care/routes.js';
 import type { OnCallService } from '../oncall/oncall-service.js';
 import { registerOnCallRoutes } from '../oncall/routes.js';
+import { registerPagingEngineRoutes } from '../paging/engine-routes.js';
+import type { PagingService } from '../paging/paging-service.js';
 import { type PagingRouteDeps, registerPagingRoutes } from '../paging/routes.js';
 import type { AlertStore, SampleStore } from '../store/ports.js';
 import type { WardShell } from '../ward/ward-shell.js';
@@ -42,6 +44,8 @@ export interface AppDeps {
   oncall?: OnCallService;
   /** Devices, contact details, ack by token, the SMS gateway's ack (docs/paging.md); absent: no routes. */
   paging?: Omit<PagingRouteDeps, 'ward' | 'users' | 'audit' | 'now'>;
+  /** The paging engine: test pages and an alert's escalation path; absent: no routes. */
+  pager?: PagingService;
   sampleStore: SampleStore;
   alertStore: AlertStore;
   health: HealthDeps;
@@ -154,6 +158,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.oncall) registerOnCallRoutes(app, { oncall: deps.oncall });
   if (deps.paging)
     registerPagingRoutes(app, { ...deps.paging, ward, users: auth.users, audit: auth.audit, now: deps.now });
+  if (deps.pager)
+    registerPagingEngineRoutes(app, {
+      pager: deps.pager,
+      oncall: deps.pager.answers,
+      audit: auth.audit,
+      now: deps.now,
+    });
   registerPumpParamsRoutes(app, { ward, now: deps.now, audit: auth.audit });
   registerPumpOwnerRoutes(app, { ward, security, audit: auth.audit, store: auth.store });
   if (deps.dashboardDir) await registerDashboard(app, deps.dashboardDir);

@@ -132,9 +132,19 @@ export class PagingService {
     return { ...this.stats, pending: [...this.records.values()].filter((r) => r.state === 'paging').length };
   }
 
-  /** The record of an alert's paging (for the alert detail); undefined when it was never paged. */
+  /** The record of an alert's paging under way (for the alert detail); undefined when none. */
   record(alertId: string): PageRecord | undefined {
     return this.records.get(alertId);
+  }
+
+  /** The stored record of an alert whose paging is over (stopped), null when it was never paged. */
+  storedRecord(alertId: string): Promise<PageRecord | null> {
+    return this.deps.pages.get(alertId);
+  }
+
+  /** The on-call answers the engine pages by (for the escalation path route). */
+  get answers(): OnCallAnswers {
+    return this.deps.oncall;
   }
 
   /**
