@@ -1,7 +1,8 @@
 import { type Alert, PRIORITY_RANK, type PumpView } from '@pumpwatch/protocol';
 
 /**
- * Inbox order: priority (high first), then raisedAt, OLDEST first: the alert that has waited longest is
+ * Inbox order: priority (high first), a patient's alert before an alarm about pumpwatch itself, then
+ * raisedAt, OLDEST first: the alert that has waited longest is
  * on top, and a new alert never pushes down the one a nurse is about to acknowledge. Status does not
  * move a row, so acknowledging never makes the list jump under the keyboard focus. Id breaks ties so
  * the order is total and stable.
@@ -9,9 +10,18 @@ import { type Alert, PRIORITY_RANK, type PumpView } from '@pumpwatch/protocol';
 export function compareAlerts(a: Alert, b: Alert): number {
   return (
     PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
+    Number(isSystemAlarm(a)) - Number(isSystemAlarm(b)) ||
     a.raisedAt - b.raisedAt ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
+}
+
+/**
+ * An alarm about pumpwatch itself (nobody_reachable, on hub `pumpwatch`): after a patient's alert of the
+ * same priority, so a phone's first screen is still the worst alert and its patient (docs/paging.md).
+ */
+export function isSystemAlarm(alert: Alert): boolean {
+  return alert.hubId === 'pumpwatch';
 }
 
 export function sortAlerts(alerts: Iterable<Alert>): Alert[] {
