@@ -43,6 +43,34 @@ async function addDemoPatients(server: PumpwatchServer, members: string[]): Prom
     { name: 'Home infusion team (demo)', timeZone: 'Europe/London', members },
     by,
   );
+  // The demo nurse is on call around the clock, the admin leads the team: their pages (and the
+  // "nobody reachable" alarm until a device subscribes) are what a real team would get.
+  const admin = { username: members[0] ?? 'admin', role: 'admin' as const };
+  const [rota] = await server.oncall.putRotations(
+    team.id,
+    [
+      {
+        name: 'Nurse on call (demo)',
+        shift: 'daily',
+        handoffTime: '07:00',
+        startDate: new Date(Date.now() - 2 * 24 * 3_600_000).toISOString().slice(0, 10),
+        members: ['nurse'],
+      },
+    ],
+    admin,
+  );
+  if (rota)
+    await server.oncall.setPolicy(
+      team.id,
+      {
+        leadUsername: admin.username,
+        steps: [
+          { targets: [{ kind: 'rotation', rotationId: rota.id }] },
+          { targets: [{ kind: 'team_lead' }] },
+        ],
+      },
+      admin,
+    );
   const lines: string[] = [];
   for (const { pumpId, patient, therapy } of demoPatients(Date.now())) {
     const created = await server.care.createPatient({ ...patient, teamId: team.id }, by);
@@ -143,7 +171,10 @@ async function main(): Promise<void> {
       '  Their patients (invented people, every name made up; docs/care.md):',
       caseload,
       '',
-      '  Within two minutes: air in line (~75 s), battery low (~90 s), downstream occlusion (~95 s).',
+      '  Within two minutes: air in line (~75 s), battery low (~90 s), downstream occlusion (~95 s),',
+      '  a missed vancomycin dose (PUMP-0008, ~90 s).',
+      '  The nurse is on call and pages go to her devices: until one is subscribed ("Get alerts on this',
+      '  device" in the dashboard) the team shows a high "Nobody reachable" alarm, as it would for real.',
       `  ${authRequired ? 'Log in as nurse' : 'Open the dashboard'} and acknowledge them. Ctrl-C stops everything.`,
       '',
       '',

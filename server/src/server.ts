@@ -77,6 +77,8 @@ export interface PumpwatchServer {
   readonly paging: PagingChannels;
   /** The paging engine: walks each alert along its team's escalation policy (docs/paging.md). */
   readonly pager: PagingService;
+  /** Rotations, overrides and escalation policies (docs/oncall.md), for in-process callers (the demo). */
+  readonly oncall: OnCallService;
   /** Every HTTP route and the access it declares (the adversarial tests enumerate them). */
   readonly httpRoutes: () => readonly DeclaredRoute[];
   stop(): Promise<void>;
@@ -343,6 +345,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
         care,
         paging,
         pager: pager.service,
+        oncall,
         httpRoutes: () => declaredRoutes(app),
         stop: close,
       };
