@@ -12,7 +12,7 @@ export interface DemoPump {
 /**
  * The demo's home-infusion patients. Within two minutes of start PUMP-0004 occludes (alarm at about
  * 95 s), PUMP-0002 gets air in line (75 s), PUMP-0003's battery goes low (90 s), PUMP-0006 completes
- * and drops to KVO (60 s) and PUMP-0007's site starts to infiltrate; PUMP-0001 runs normally,
+ * and drops to KVO (60 s) and PUMP-0007's site starts to infiltrate; PUMP-0001 and PUMP-0009 (milrinone) run normally,
  * PUMP-0005 sits paused and PUMP-0008 waits, programmed, for a vancomycin dose nobody starts (the demo
  * shortens its dose window: see DEMO_DOSE_WINDOW in demo-patients.ts). Rates and volumes are typical of the drugs named.
  */
@@ -58,6 +58,11 @@ export function demoFleet(): DemoPump[] {
         initialState: 'standby',
         initialVi_mL: 0,
       },
+    },
+    {
+      pumpId: 'PUMP-0009',
+      label: 'Milrinone 200 mcg/mL, continuous',
+      scenario: buildScenario('normal', { rate_mL_h: 7.9, vtbi_mL: 500 }),
     },
     {
       pumpId: 'PUMP-0007',

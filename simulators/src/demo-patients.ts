@@ -119,6 +119,17 @@ const PEOPLE: Person[] = [
     days: 10,
   },
   {
+    pumpId: 'PUMP-0009',
+    name: 'Hyacinth Thorncastle',
+    born: '1955-02-17',
+    caregiver: { name: 'Barnaby Thorncastle', relation: 'husband' },
+    line: 'picc',
+    drug: 'Milrinone',
+    dose: '0.375 mcg/kg/min (200 mcg/mL)',
+    startedDaysAgo: 20,
+    days: 90,
+  },
+  {
     pumpId: 'PUMP-0007',
     name: 'Wendeline Puddlesby',
     born: '1993-12-01',
