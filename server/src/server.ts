@@ -224,6 +224,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
         ...(config.paging.smsWebhook?.inboundToken
           ? { gatewayInboundToken: config.paging.smsWebhook.inboundToken }
           : {}),
+        wasPaged: (alertId, username) => pager.service.pagedTo(alertId, username),
         onReceipt: async (report) => {
           for (const listener of paging.receiptListeners) await listener(report);
         },

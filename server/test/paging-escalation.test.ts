@@ -56,6 +56,7 @@ afterEach(async () => {
 });
 
 async function ward(options: {
+  paging?: Record<string, unknown>;
   start: number;
   failing?: string[];
   dataDir?: string;
@@ -70,6 +71,7 @@ async function ward(options: {
     dataDir,
     store: { kind: options.storeKind ?? 'memory' },
     auth: { mode: 'required', adminUser: 'root-admin', adminPassword: 'correct horse battery staple' },
+    ...(options.paging ? { paging: options.paging } : {}),
   });
   const server = await buildServer(config, {
     logger: pino({ level: 'silent' }),
@@ -316,5 +318,33 @@ describe('the engine’s routes', () => {
     });
     const anonymous = await server.app.inject({ method: 'GET', url: `/api/alerts/${alert.id}/paging` });
     expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe('the SMS gateway’s acknowledgement', () => {
+  it('acknowledges only as a nurse a page for that alert reached', async () => {
+    const inboundToken = 'g'.repeat(40);
+    const start = local('2026-03-10T03:00');
+    const { server, clock } = await ward({
+      start,
+      paging: { smsWebhook: { url: 'http://127.0.0.1:9/unused', secret: 's'.repeat(40), inboundToken } },
+    });
+    await careTeam(server);
+    for (const username of ['ana', 'cy'])
+      await server.security.users.create(username, 'lighthouse saxophone marmalade', 'nurse');
+    const alert = await occlusion(server, clock);
+    const ack = (username: string) =>
+      server.app.inject({
+        method: 'POST',
+        url: '/api/gateway/ack',
+        headers: { authorization: `Bearer ${inboundToken}` },
+        payload: { alertId: alert.id, username },
+      });
+    const notPaged = await ack('cy');
+    expect(notPaged.statusCode).toBe(403);
+    expect(server.ward.openAlert(alert.id)?.status).toBe('active');
+    const paged = await ack('ana');
+    expect(paged.statusCode).toBe(200);
+    expect(server.ward.openAlert(alert.id)?.acknowledgedBy).toBe('ana');
   });
 });

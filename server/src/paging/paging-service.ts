@@ -142,6 +142,12 @@ export class PagingService {
     return this.deps.pages.get(alertId);
   }
 
+  /** Whether a page for the alert reached `username` (the SMS gateway may acknowledge only as her). */
+  async pagedTo(alertId: string, username: string): Promise<boolean> {
+    const record = this.records.get(alertId) ?? (await this.deps.pages.get(alertId));
+    return record?.reached.includes(username) ?? false;
+  }
+
   /** The on-call answers the engine pages by (for the escalation path route). */
   get answers(): OnCallAnswers {
     return this.deps.oncall;
@@ -281,6 +287,11 @@ export class PagingService {
     let reachedAnyone = false;
     await Promise.all([
       ...recipients.usernames.map(async (username) => {
+        await this.recordEvent(alert, `paging:${username}`, {
+          status: 'queued',
+          reason,
+          step: due.position.stepIndex,
+        });
         const receipts = await this.deliverToPerson(alert, username, reason, due.position.stepIndex);
         if (receipts.some((receipt) => receipt.status === 'sent')) {
           reachedUsers.push(username);

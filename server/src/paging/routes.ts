@@ -39,6 +39,8 @@ export interface PagingRouteDeps {
   /** Per client address, for the public (token-checked) routes. */
   publicRateLimit: { max: number; windowMs: number };
   onReceipt?: (report: PushReceiptReport) => void | Promise<void>;
+  /** Whether a page for the alert reached this person (the paging engine knows): the gateway may ack only as her. */
+  wasPaged?: (alertId: string, username: string) => Promise<boolean>;
 }
 
 const alertParams = z.object({ alertId: z.string().min(1).max(128) });
@@ -202,6 +204,8 @@ export function registerPagingRoutes(app: FastifyInstance, deps: PagingRouteDeps
       return sendError(reply, 401, 'UNAUTHENTICATED', 'this route takes the SMS gateway credential');
     const body = gatewayAckBody.safeParse(request.body ?? {});
     if (!body.success) return sendValidationError(reply, body.error);
+    if (deps.wasPaged && !(await deps.wasPaged(body.data.alertId, body.data.username)))
+      return sendError(reply, 403, 'FORBIDDEN', `${body.data.username} was not paged for this alert`);
     return acknowledgeAs(reply, body.data.alertId, body.data.username, 'sms-gateway');
   });
 }
