@@ -160,6 +160,19 @@ describe('SIGKILL during an escalation', () => {
       what: 'the primary’s page',
     });
     expect(first.reason).toBe('raised');
+    // Killed once the first page is stored as finished (attempt 1): a kill in the middle of sending it
+    // would send it again after the restart, by design (at least once: docs/paging.md#escalation).
+    await waitFor(
+      async () => {
+        const path = await fetch(`${api}/api/alerts/${first.alertId}/paging`, {
+          headers: { authorization: `Bearer ${admin}` },
+        });
+        return path.status === 200 && ((await path.json()) as { attempt: number }).attempt >= 1
+          ? true
+          : undefined;
+      },
+      { what: 'the first page stored as finished' },
+    );
 
     await server.kill();
     await server.start();

@@ -154,6 +154,7 @@ async function settle(server: BuiltServer) {
   for (let i = 0; i < 5; i += 1) {
     await server.pager.tick();
     await new Promise((resolve) => setImmediate(resolve));
+    await server.pager.idle();
   }
 }
 

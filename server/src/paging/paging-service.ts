@@ -142,6 +142,11 @@ export class PagingService {
     return this.deps.pages.get(alertId);
   }
 
+  /** Resolves once no work is under way on any alert (tests that pass time in wait for it). */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+  }
+
   /** Whether a page for the alert reached `username` (the SMS gateway may acknowledge only as her). */
   async pagedTo(alertId: string, username: string): Promise<boolean> {
     const record = this.records.get(alertId) ?? (await this.deps.pages.get(alertId));
@@ -208,9 +213,10 @@ export class PagingService {
       if (alert.rule === 'nobody_reachable') return this.tellEscalationContacts(alert);
       const teamId = alert.patient?.teamId ?? null;
       const created = startPaging(alert, teamId, this.deps.oncall.policyOf(teamId), now);
-      await this.save(created);
-      if (created.state === 'paging') await this.pageIfDue(alert.id);
-      return;
+      if (created.state !== 'paging') return this.save(created);
+      // Its first page is due now: stored once, as begun, on the way out (one commit, not two).
+      this.records.set(alert.id, created);
+      return this.pageIfDue(alert.id);
     }
     if (!record) return;
     const policy = this.deps.oncall.policyOf(record.teamId);
@@ -432,10 +438,14 @@ export class PagingService {
       .catch((error: unknown) => this.deps.onError('paging/receipt', error));
   }
 
+  /**
+   * Stored first, then made current: what the escalation path route shows is what a restart would
+   * find. A store failure is counted and paging goes on from memory (a page is never held back by it).
+   */
   private async save(record: PageRecord): Promise<void> {
+    await this.deps.pages.put(record).catch((error: unknown) => this.deps.onError('paging/store', error));
     if (record.state === 'stopped') this.records.delete(record.alertId);
     else this.records.set(record.alertId, record);
-    await this.deps.pages.put(record).catch((error: unknown) => this.deps.onError('paging/store', error));
   }
 
   private serialised(alertId: string, work: () => Promise<void>): Promise<void> {
