@@ -19,6 +19,7 @@ const NURSES = [
 
 interface Page {
   alertId: string;
+  pageId: string | undefined;
   recipient: string;
   reason: string;
   at: number;
@@ -33,6 +34,7 @@ async function startGateway(): Promise<{ url: string; pages: Page[]; server: Ser
     const body = JSON.parse(Buffer.concat(chunks).toString());
     pages.push({
       alertId: body.alert.id,
+      pageId: request.headers['idempotency-key'] as string | undefined,
       recipient: body.recipient.username,
       reason: body.reason,
       at: Date.now(),
@@ -188,6 +190,9 @@ describe('SIGKILL during an escalation', () => {
       1,
     );
     expect(pages.filter((page) => page.recipient === 'cy')).toHaveLength(1);
+    // Each page to each person has its own key, the same if a crash made it go out again.
+    expect(second.pageId).toBe(`${first.alertId}/1/cy`);
+    expect(first.pageId).toBe(`${first.alertId}/0/ana`);
 
     // Acknowledged as Cy: both nurses are told, and nothing else is sent.
     const cy = await login(api, 'cy', NURSES[1]?.password as string);

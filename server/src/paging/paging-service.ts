@@ -238,7 +238,7 @@ export class PagingService {
             username,
             reason,
             0,
-            transition.type === 'acknowledged' ? transition.actor : undefined,
+            transition.type === 'acknowledged' ? { acknowledgedBy: transition.actor } : {},
           ),
         ),
       );
@@ -298,7 +298,9 @@ export class PagingService {
           reason,
           step: due.position.stepIndex,
         });
-        const receipts = await this.deliverToPerson(alert, username, reason, due.position.stepIndex);
+        const receipts = await this.deliverToPerson(alert, username, reason, due.position.stepIndex, {
+          pageId: `${alert.id}/${due.attempt}/${username}`,
+        });
         if (receipts.some((receipt) => receipt.status === 'sent')) {
           reachedUsers.push(username);
           reachedAnyone = true;
@@ -323,7 +325,7 @@ export class PagingService {
     username: string,
     reason: PageReason,
     step: number,
-    acknowledgedBy?: string,
+    extra: { acknowledgedBy?: string; pageId?: string } = {},
   ): Promise<Receipt[]> {
     const message: PageMessage = {
       alert,
@@ -331,7 +333,8 @@ export class PagingService {
       reason,
       step,
       alertUrl: this.deps.alertUrl(alert.id),
-      ...(acknowledgedBy ? { acknowledgedBy } : {}),
+      ...(extra.acknowledgedBy ? { acknowledgedBy: extra.acknowledgedBy } : {}),
+      ...(extra.pageId ? { pageId: extra.pageId } : {}),
     };
     const receipts = (
       await Promise.all(

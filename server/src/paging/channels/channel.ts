@@ -14,6 +14,11 @@ export interface PageMessage {
   step: number; // escalation step index (0 = primary)
   alertUrl: string; // absolute link to the alert in the dashboard, e.g. https://host/#/alerts/{id}
   acknowledgedBy?: string; // for reason 'acknowledged'
+  /**
+   * The same for every send of one page to one person, also when a page interrupted by a crash is sent
+   * again after a restart: a receiver that keeps it sends the text once (`Idempotency-Key`).
+   */
+  pageId?: string;
 }
 
 export interface Receipt {

@@ -37,6 +37,7 @@ export function smsPagePayload(message: PageMessage, smsNumber: string) {
     step: message.step,
     alertUrl: message.alertUrl,
     ...(message.acknowledgedBy ? { acknowledgedBy: message.acknowledgedBy } : {}),
+    ...(message.pageId ? { pageId: message.pageId } : {}),
   };
 }
 
@@ -63,6 +64,7 @@ export class SmsWebhookChannel implements Channel {
     const body = JSON.stringify(smsPagePayload(message, smsNumber));
     const outcome = await postWithRetry(url, body, retry, () => ({
       [SIGNATURE_HEADER]: signature(secret, body, Math.floor(now() / 1000)),
+      ...(message.pageId ? { 'Idempotency-Key': message.pageId } : {}),
     }));
     return [
       {
