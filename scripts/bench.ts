@@ -8,12 +8,14 @@
  *      rate sustained without a growing backlog, and their ratio;
  *   3. publish → alert frame latency on a WebSocket client at half the sustained rate (and at 10,000
  *      msg/s when that is sustained);
- *   4. server RSS and memory per pump at 10,000 pumps; 20,000 pumps at 1 Hz with Mosquitto.
+ *   4. server RSS and memory per pump at 10,000 pumps; 20,000 pumps at 1 Hz with Mosquitto;
+ *   5. raised alert → its page's push request at the push service, with no load and at 10,000 msg/s
+ *      (scripts/bench-paging.ts, npm run bench:paging).
  *
  * Everything runs on loopback in separate processes (server, broker, load generator, subscriber).
  *
- *   npm run bench -- [--only engine,aedes,mosquitto] [--pumps 10000] [--big-pumps 20000]
- *                    [--window-s 5] [--settle-s 2] [--profile]
+ *   npm run bench -- [--only engine,aedes,mosquitto,paging] [--pumps 10000] [--big-pumps 20000]
+ *                    [--window-s 5] [--settle-s 2] [--paging-alerts 120] [--profile]
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,10 +34,11 @@ import {
 import { summarizeProfiles } from './support/cpu-profile.js';
 import { fmt } from './support/ladder.js';
 import { BENCH_MOSQUITTO_CONFIG } from './support/mosquitto.js';
+import { type PagingFigures, runPagingBench } from './support/paging-phase.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'engine,aedes,mosquitto' },
+    only: { type: 'string', default: 'engine,aedes,mosquitto,paging' },
     pumps: { type: 'string', default: '10000' },
     'big-pumps': { type: 'string', default: '20000' },
     'window-s': { type: 'string', default: '5' },
@@ -45,6 +48,8 @@ const { values } = parseArgs({
     'max-rate': { type: 'string', default: '90000' },
     'latency-s': { type: 'string', default: '20' },
     'probes-per-s': { type: 'string', default: '10' },
+    'paging-alerts': { type: 'string', default: '120' },
+    'paging-alerts-per-s': { type: 'string', default: '2' },
     profile: { type: 'boolean', default: false },
   },
 });
@@ -100,6 +105,18 @@ for (const kind of ['aedes', 'mosquitto'] as const) {
     server = await runServerPhase(kind, config);
   }
   if (bare || server) brokers[kind] = { bare, server };
+}
+let paging: PagingFigures | null = null;
+if (only.has('paging')) {
+  log(`[${elapsed()}] paging: raised alert → push request, no load then 10,000 msg/s (embedded aedes)`);
+  paging = await runPagingBench({
+    pumps: config.pumps,
+    loadPerS: 10_000,
+    alerts: Number(values['paging-alerts']),
+    alertsPerS: Number(values['paging-alerts-per-s']),
+    settleMs: 5000,
+    log,
+  });
 }
 
 const rows: Record<string, Record<string, string>> = {};
@@ -169,6 +186,20 @@ for (const [kind, { bare, server }] of Object.entries(brokers)) {
     };
   }
 }
+if (paging) {
+  for (const phase of [paging.baseline, paging.loaded]) {
+    rows[`paging: alert → push @ ${phase.loadPerS > 0 ? `${fmt(phase.loadPerS)}/s` : 'no load'}`] = {
+      figure: `p99 ${phase.p99Ms} ms`,
+      detail:
+        `p50 ${phase.p50Ms}, p95 ${phase.p95Ms}, max ${phase.maxMs} ms; ${phase.paged}/${phase.alerts} paged; ` +
+        `${fmt(phase.ingestedPerS)} msg/s ingested`,
+    };
+  }
+  rows['paging: ratio loaded / no load'] = {
+    figure: `p50 ${paging.ratio.p50}, p99 ${paging.ratio.p99}`,
+    detail: `max ${paging.ratio.max} (same run; compare ratios, not absolute times)`,
+  };
+}
 
 log('');
 console.table(rows);
@@ -183,6 +214,7 @@ const result = {
   totalSeconds: Math.round((performance.now() - started) / 1000),
   engine,
   brokers,
+  paging,
   table: rows,
   targets,
   ...(profiles ? { profiles: profiles.summary } : {}),
