@@ -44,3 +44,11 @@ export function alertCareView(alert: Pick<Alert, 'patient' | 'therapy'>): CareVi
 export function careLabel(care: CareView): string {
   return care.drugText ? `${care.patientText} (${care.drugText})` : care.patientText;
 }
+
+/**
+ * pumpwatch's own alarm about a care team, not a pump: "nobody reachable" (docs/paging.md) carries the
+ * team's id as its `pumpId` and `pumpwatch` as its hub, so it must not be shown as "pump team_…".
+ */
+export function isTeamAlert(alert: Pick<Alert, 'rule' | 'hubId'>): boolean {
+  return alert.rule === 'nobody_reachable' && alert.hubId === 'pumpwatch';
+}

@@ -54,11 +54,13 @@ export function startConsole(deps: ConsoleDeps): RunningConsole {
     onLogout: deps.onLogout,
     onExpired: deps.onExpired,
     log: (message, detail) => console.warn(message, detail ?? ''),
+    origin: location.origin,
   });
   const view = createConsoleView(controller.intents, {
     loggedIn: deps.identity.kind === 'user',
     canAct: canAct(deps.identity),
     nurseName: controller.nurseName(),
+    identity: deps.identity,
   });
   // The login form's keys and clicks count as the gesture browsers want before they play audio.
   if (navigator.userActivation?.hasBeenActive) controller.intents.gesture();

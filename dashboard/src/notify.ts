@@ -1,5 +1,5 @@
 import type { Alert } from '@pumpwatch/protocol';
-import { alertCareView, careLabel } from './care-view.js';
+import { alertCareView, careLabel, isTeamAlert } from './care-view.js';
 import { PRIORITY_SHORT, RULE_LABELS } from './labels.js';
 
 /**
@@ -28,10 +28,14 @@ export function alertNotification(alert: Alert): AlertNotification {
   const tier = alert.escalationLevel > 0 ? ` — escalated to tier ${alert.escalationLevel + 1}` : '';
   // The patient the alert was raised for comes first: a nurse knows her patients, not pump serials.
   const care = alertCareView(alert);
-  const who = care.assigned ? careLabel(care) : alert.pumpId;
-  const where = care.assigned
-    ? `pump ${alert.pumpId} on ${alert.hubId}`
-    : `unassigned pump ${alert.pumpId} on ${alert.hubId}`;
+  const team = isTeamAlert(alert);
+  // "Nobody reachable" is about a care team (its message names it), not a pump.
+  const who = team ? 'a care team' : care.assigned ? careLabel(care) : alert.pumpId;
+  const where = team
+    ? 'pumpwatch on-call'
+    : care.assigned
+      ? `pump ${alert.pumpId} on ${alert.hubId}`
+      : `unassigned pump ${alert.pumpId} on ${alert.hubId}`;
   return {
     title: `${PRIORITY_SHORT[alert.priority]}: ${RULE_LABELS[alert.rule]} — ${who}${tier}`,
     body: `${alert.message} (${where})`,

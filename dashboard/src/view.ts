@@ -1,8 +1,8 @@
 import type { Alert, Priority } from '@pumpwatch/protocol';
-import { alertCareView, careLabel } from './care-view.js';
+import { alertCareView, careLabel, isTeamAlert } from './care-view.js';
 import { formatAgo, formatClock, formatCountdown } from './format.js';
 import { PRIORITY_LABELS, PRIORITY_SHORT, RULE_LABELS, STATUS_LABELS } from './labels.js';
-import { patientHref } from './route.js';
+import { alertHref, patientHref, teamOncallHref } from './route.js';
 
 /**
  * View models: everything the DOM shows, as plain strings and numbers, computed by pure functions so
@@ -30,8 +30,10 @@ export interface AlertRowView {
   therapyText: string | null;
   /** The patient page of the patient the alert was raised for; null for an unassigned pump. */
   patientHref: string | null;
-  /** "PUMP-0004 on demo-hub": second, smaller. */
+  /** "PUMP-0004 on demo-hub": second, smaller ("On-call rota of North" for a team's own alarm). */
   pumpText: string;
+  /** The alert's own page: escalation path and receipts (`#/alerts/{id}`). */
+  detailHref: string;
   raisedText: string;
   statusText: string;
   /** Extra facts worth a glance: latched. */
@@ -56,6 +58,8 @@ export interface AlertRowOptions {
   localSnoozedUntil?: number | null;
   /** The therapy's day and next dose (care/therapy-line.ts), when known. */
   therapyText?: string | null;
+  /** The care team's name, for an alarm about a team ("nobody reachable"), when known. */
+  teamName?: string | null;
 }
 
 /** `now` is the server's clock (state.serverNow): every time in an alert is server or pump time. */
@@ -66,8 +70,11 @@ export function alertRowView(
   options: AlertRowOptions = {},
 ): AlertRowView {
   const rule = RULE_LABELS[alert.rule];
-  const pumpText = `${alert.pumpId} on ${alert.hubId}`;
-  const care = alertCareView(alert);
+  const team = isTeamAlert(alert);
+  const teamText = options.teamName ?? 'a care team';
+  const pumpText = team ? `On-call rota of ${teamText}` : `${alert.pumpId} on ${alert.hubId}`;
+  // A team's own alarm names the team where a patient goes, and links its rota, not a pump.
+  const care = team ? { assigned: true, patientText: teamText, drugText: null } : alertCareView(alert);
   const subject = `${careLabel(care)}, ${pumpText}`;
   const notes: string[] = [];
   if (alert.latched) notes.push('Condition ended — kept until acknowledged');
@@ -94,8 +101,9 @@ export function alertRowView(
     assigned: care.assigned,
     drugText: care.drugText,
     therapyText: options.therapyText ?? null,
-    patientHref: alert.patient ? patientHref(alert.patient.id) : null,
+    patientHref: team ? teamOncallHref(alert.pumpId) : alert.patient ? patientHref(alert.patient.id) : null,
     pumpText,
+    detailHref: alertHref(alert.id),
     raisedText: `Raised ${formatClock(alert.raisedAt, timeZone)} (${formatAgo(now - alert.raisedAt)})`,
     statusText: statusText(alert, timeZone),
     notes,

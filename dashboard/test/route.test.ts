@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute, patientHref, pumpHref } from '../src/route.js';
+import { alertHref, parseRoute, patientHref, pumpHref, teamOncallHref } from '../src/route.js';
 
 describe('hash routes', () => {
   it('reads the overview and a pump with an optional range', () => {
@@ -25,5 +25,16 @@ describe('hash routes', () => {
     expect(parseRoute(pumpHref('a b', '1h'))).toEqual({ view: 'pump', pumpId: 'a b', rangeId: '1h' });
     expect(parseRoute('#/pumps/%E0%A4%A')).toEqual({ view: 'overview' });
     expect(parseRoute('#/elsewhere')).toEqual({ view: 'overview' });
+  });
+
+  it('reads the on-call pages and an alert (issue 14)', () => {
+    expect(parseRoute('#/oncall')).toEqual({ view: 'oncall', teamId: null });
+    expect(parseRoute(teamOncallHref('team_1'))).toEqual({ view: 'oncall', teamId: 'team_1' });
+    expect(parseRoute('#/me/devices')).toEqual({ view: 'devices' });
+    expect(parseRoute(alertHref('PUMP-0004.occlusion_downstream.118'))).toEqual({
+      view: 'alert',
+      alertId: 'PUMP-0004.occlusion_downstream.118',
+    });
+    expect(parseRoute('#/alerts/%E0%A4%A')).toEqual({ view: 'overview' });
   });
 });

@@ -178,6 +178,6 @@ export async function raiseOcclusionForPatient(server: PumpwatchServer, pumpId: 
 }
 
 function hubSampleFields(): Record<string, unknown> {
-  const { v: _v, ...fields } = hubSample(1);
-  return fields;
+  // A whole sample, `v` included: the pump's latest sample goes into every snapshot frame.
+  return { ...hubSample(1) };
 }

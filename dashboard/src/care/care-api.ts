@@ -25,7 +25,7 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; failure: ApiFail
 export const patientReplySchema = z.union([patientSchema, patientSummarySchema]);
 export type PatientReply = z.infer<typeof patientReplySchema>;
 
-async function call<T>(fetcher: CareFetch, url: string, schema: z.ZodType<T>, init?: RequestInit) {
+export async function call<T>(fetcher: CareFetch, url: string, schema: z.ZodType<T>, init?: RequestInit) {
   let res: Awaited<ReturnType<CareFetch>>;
   try {
     res = await fetcher(url, { ...init, headers: { accept: 'application/json', ...(init?.headers ?? {}) } });
@@ -40,11 +40,11 @@ async function call<T>(fetcher: CareFetch, url: string, schema: z.ZodType<T>, in
     : ({ ok: false, failure: { code: 'BAD_RESPONSE' } } satisfies ApiResult<T>);
 }
 
-const send = (method: 'POST' | 'PUT', body: unknown): RequestInit => ({
-  method,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
+/** A request with a JSON body; without one (a DELETE) no content type, which the server would refuse empty. */
+export const send = (method: 'POST' | 'PUT' | 'DELETE', body?: unknown): RequestInit =>
+  body === undefined
+    ? { method }
+    : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 
 const id = encodeURIComponent;
 

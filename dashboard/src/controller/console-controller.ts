@@ -6,11 +6,13 @@ import { createCareApi } from '../care/care-api.js';
 import type { FormKind, FormValues } from '../care/care-forms.js';
 import { createCareLoader } from '../care/care-loader.js';
 import type { CaseloadFilter } from '../care/caseload.js';
-import { alertCareView, careLabel } from '../care-view.js';
+import { alertCareView, careLabel, isTeamAlert } from '../care-view.js';
 import { type ConnectionStatus, isLive, type SocketLike, startConnection } from '../connection.js';
 import { trackDelivery, type VolumePoint } from '../delivered.js';
 import { alertNotification, CONNECTION_NOTIFICATION, type Notifier } from '../notify.js';
 import { loadNurseName, saveNurseName } from '../nurse.js';
+import { createOncallApi } from '../oncall/oncall-api.js';
+import { createOncallLoader, type OncallAction } from '../oncall/oncall-loader.js';
 import type { AckUi } from '../render/alerts.js';
 import type { Route } from '../route.js';
 import { canAct, type Identity } from '../session.js';
@@ -43,6 +45,8 @@ export interface ControllerDeps {
   /** The token's expiry (server clock) has passed. */
   onExpired(): void;
   log?(message: string, detail?: unknown): void;
+  /** The page's origin: the calendar feed's URL is built on it. */
+  origin?: string;
 }
 
 /** What the views may ask for. */
@@ -58,6 +62,8 @@ export interface ConsoleIntents {
   /** A coordinator's form (care/care-forms.ts); validated here before anything is sent. */
   submitForm(kind: FormKind, values: FormValues): void;
   setCaseloadFilter(filter: CaseloadFilter): void;
+  /** The rota, "My devices" and test alert (issue 14). */
+  oncall(action: OncallAction): void;
   reconnect(): void;
   /** A click or key anywhere: browsers start audio only after one. */
   gesture(): void;
@@ -104,6 +110,13 @@ export function createConsoleController(deps: ControllerDeps) {
     api: createCareApi((url, init) => api(url, init)),
     now,
     onChange: () => scheduleRender(),
+  });
+
+  const oncall = createOncallLoader({
+    api: createOncallApi((url, init) => api(url, init)),
+    now,
+    onChange: () => scheduleRender(),
+    origin: deps.origin ?? '',
   });
 
   function render(): void {
@@ -163,6 +176,7 @@ export function createConsoleController(deps: ControllerDeps) {
           serverNow: serverClock,
         }),
       care,
+      oncall,
     );
     deps.render(model);
   }
@@ -197,7 +211,9 @@ export function createConsoleController(deps: ControllerDeps) {
     // Only alert frames announce: a snapshot on (re)connect would read out the whole inbox.
     if (frame.type === 'alert' && !before.has(frame.alert.id) && frame.alert.status === 'active') {
       const a = frame.alert;
-      announcement = `New ${a.priority} priority alert for ${careLabel(alertCareView(a))} on ${a.pumpId}: ${a.message}`;
+      announcement = isTeamAlert(a)
+        ? `New ${a.priority} priority alert: ${a.message}`
+        : `New ${a.priority} priority alert for ${careLabel(alertCareView(a))} on ${a.pumpId}: ${a.message}`;
     }
     signalNewAlarms(before, hadSnapshot, frame);
     scheduleRender();
@@ -305,6 +321,8 @@ export function createConsoleController(deps: ControllerDeps) {
       scheduleRender();
     },
     navigate(next) {
+      // Replies for the page being left are dropped; the next page asks afresh.
+      if (JSON.stringify(next) !== JSON.stringify(route)) oncall.leave();
       route = next;
       render();
     },
@@ -313,6 +331,7 @@ export function createConsoleController(deps: ControllerDeps) {
       care.submit(kind, values, route.view === 'patient' ? route.patientId : null);
     },
     setCaseloadFilter: (filter) => care.setFilter(filter),
+    oncall: (action) => oncall.dispatch(action, identity.kind === 'user' ? identity.session.username : null),
     reconnect: () => connection.reconnectNow(),
     logOut() {
       if (!stopped) deps.onLogout();
@@ -334,6 +353,7 @@ export function createConsoleController(deps: ControllerDeps) {
       connection.stop();
       detail.reset();
       care.stop();
+      oncall.stop();
       player.setDemand(null);
     },
   };

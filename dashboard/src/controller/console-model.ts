@@ -4,6 +4,9 @@ import { type CarePageModel, carePageModel } from '../care/care-page-model.js';
 import { type ConnectionStatus, isLive } from '../connection.js';
 import { deliveredRate, type VolumePoint } from '../delivered.js';
 import { formatClock, formatCountdown } from '../format.js';
+import type { OncallLoader } from '../oncall/oncall-loader.js';
+import { type OncallPageModel, oncallHeader, oncallPageModel } from '../oncall/oncall-page-model.js';
+import type { OncallHeaderModel } from '../oncall/oncall-text.js';
 import { sortAlerts, sortPumps } from '../order.js';
 import type { AckUi, InboxModel } from '../render/alerts.js';
 import type { ControlsModel } from '../render/console.js';
@@ -31,6 +34,10 @@ export interface ConsoleModel {
   care: CarePageModel | null;
   controls: ControlsModel;
   nurse: NurseModel;
+  /** "On call: ana (until 07:00)" in the header (issue 14). */
+  oncallHeader: OncallHeaderModel;
+  /** The rota, "My devices" or an alert's paging story; null on the other routes. */
+  oncall: OncallPageModel | null;
   /** Read out by the live region: the newest alert raised. */
   announcement: string;
 }
@@ -65,6 +72,7 @@ export function consoleModel(
   controls: ControlsModel,
   detail: (pumpId: string, pump: PumpView | undefined) => DetailData,
   care?: CareLoader,
+  oncall?: OncallLoader,
 ): ConsoleModel {
   const { state, status } = f;
   const live = status !== null && isLive(status, now);
@@ -82,14 +90,27 @@ export function consoleModel(
   let grid: GridModel | null = null;
   let detailModel: DetailViewModel | null = null;
   let careModel: CarePageModel | null = null;
-  if ((f.route.view === 'patients' || f.route.view === 'patient') && care) {
+  let oncallModel: OncallPageModel | null = null;
+  const viewer =
+    f.identity.kind === 'user'
+      ? { username: f.identity.session.username, role: f.identity.session.role }
+      : { username: null, role: null };
+  const teams = care?.teams() ?? [];
+  if (f.route.view === 'oncall' || f.route.view === 'devices' || f.route.view === 'alert') {
+    if (oncall)
+      oncallModel = oncallPageModel({
+        route: f.route,
+        loader: oncall,
+        teams,
+        viewer,
+        openAlert: f.route.view === 'alert' ? state.alerts.get(f.route.alertId) : undefined,
+        now: serverClock,
+      });
+  } else if ((f.route.view === 'patients' || f.route.view === 'patient') && care) {
     careModel = carePageModel({
       route: f.route,
       loader: care,
-      viewer:
-        f.identity.kind === 'user'
-          ? { username: f.identity.session.username, role: f.identity.session.role }
-          : { username: null, role: null },
+      viewer,
       pumps: state.pumps,
       cardOf,
       serverClock,
@@ -138,6 +159,7 @@ export function consoleModel(
         return alertRowView(a, serverClock, undefined, {
           localSnoozedUntil: local === undefined ? null : local + offset,
           therapyText: care?.timing(a.therapy?.id, a.patient?.teamId, serverClock) ?? null,
+          teamName: teams.find((t) => t.id === a.pumpId)?.name ?? null,
         });
       }),
       acks: f.acks,
@@ -150,6 +172,10 @@ export function consoleModel(
     care: careModel,
     controls,
     nurse: f.nurse,
+    oncallHeader: oncall
+      ? oncallHeader(oncall, teams, viewer, serverClock)
+      : { text: null, level: 'info', href: '#/oncall', usernames: [] },
+    oncall: oncallModel,
     announcement: f.announcement,
   };
 }

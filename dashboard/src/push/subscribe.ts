@@ -129,13 +129,19 @@ export async function enablePushOnThisDevice(
 
 const BUTTON_ID = 'push-enable';
 
-/** The header's "Get alerts on this device" button; it says what came of the click. */
-export function renderPushButton(identity: Identity, signal?: AbortSignal): HTMLButtonElement {
+/**
+ * A "Get alerts on this device" button; it says what came of the click. The header has one (id
+ * `push-enable`, below), "My devices" another (its own test id), which also reloads the device list.
+ */
+export function renderPushButton(
+  identity: Identity,
+  signal?: AbortSignal,
+  options: { testId?: string; onResult?: (result: PushEnableResult) => void } = {},
+): HTMLButtonElement {
   const button = document.createElement('button');
   button.type = 'button';
-  button.id = BUTTON_ID;
   button.className = 'control';
-  button.dataset.testid = 'push-enable';
+  button.dataset.testid = options.testId ?? 'push-enable';
   button.dataset.state = 'off';
   button.textContent = 'Get alerts on this device';
   button.addEventListener(
@@ -148,6 +154,7 @@ export function renderPushButton(identity: Identity, signal?: AbortSignal): HTML
       button.dataset.state = result.ok ? 'on' : 'failed';
       button.textContent = result.ok ? `Alerts on: ${result.label}` : 'Get alerts on this device';
       button.title = result.ok ? 'This device receives your pages, with the app closed.' : result.message;
+      options.onResult?.(result);
     },
     signal ? { signal } : undefined,
   );
@@ -162,6 +169,7 @@ export function mountPushButton(container: HTMLElement, identity: Identity): () 
   document.getElementById(BUTTON_ID)?.remove();
   const session = new AbortController();
   const button = renderPushButton(identity, session.signal);
+  button.id = BUTTON_ID;
   container.append(button);
   return () => {
     session.abort();

@@ -37,6 +37,7 @@ interface Row {
   patientLink: HTMLAnchorElement;
   drug: HTMLElement;
   therapy: HTMLElement;
+  details: HTMLAnchorElement;
   rule: HTMLElement;
   pump: HTMLElement;
   message: HTMLElement;
@@ -78,6 +79,12 @@ export function createAlertInbox(
     const pump = h('p', { class: 'alert-pump' });
     const message = h('p', { class: 'alert-message' });
     const raised = h('span', { class: 'alert-raised' });
+    // Inline in the "raised" line, so the row is no taller (the phone's first screen).
+    const details = h(
+      'a',
+      { class: 'alert-details-link', 'data-testid': 'alert-details-link' },
+      'Paging and receipts',
+    );
     const status = h('span', { class: 'alert-status' });
     const notes = h('p', { class: 'alert-notes' });
     const escalation = h('p', { class: 'alert-escalation', 'data-testid': TEST_IDS.escalation });
@@ -109,7 +116,7 @@ export function createAlertInbox(
         h('p', { class: 'alert-title' }, rule),
         pump,
         message,
-        h('p', { class: 'alert-meta' }, raised),
+        h('p', { class: 'alert-meta' }, raised, ' · ', details),
         h('p', { class: 'alert-status-line' }, status),
         escalation,
         snooze,
@@ -126,6 +133,7 @@ export function createAlertInbox(
       patientLink,
       drug,
       therapy,
+      details,
       rule,
       pump,
       message,
@@ -176,6 +184,9 @@ export function createAlertInbox(
     setText(row.pump, view.pumpText);
     setText(row.message, view.message);
     setText(row.raised, view.raisedText);
+    setAttr(row.details, 'href', view.detailHref);
+    // Names the alert by rule and pump, not patient: the patient's name is the row's other link.
+    setAttr(row.details, 'aria-label', `Paging and receipts: ${view.ruleLabel}, ${view.pumpText}`);
     setText(row.status, view.statusText);
     setText(row.notes, view.notes.join(' · '));
     row.notes.hidden = view.notes.length === 0;

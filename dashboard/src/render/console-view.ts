@@ -1,12 +1,15 @@
 import type { ConsoleIntents } from '../controller/console-controller.js';
 import type { ConsoleModel } from '../controller/console-model.js';
 import { parseRoute, pumpHref, type Route } from '../route.js';
+import type { Identity } from '../session.js';
 import { createAlertInbox } from './alerts.js';
 import { createCarePages } from './care-pages.js';
 import { createConsoleControls } from './console.js';
 import { createPumpDetail } from './detail.js';
 import { setText } from './dom.js';
 import { createNurseView } from './nurse.js';
+import { createOncallHeader } from './oncall-header.js';
+import { createOncallPages } from './oncall-pages.js';
 import { createPumpGrid } from './pumps.js';
 import { createSessionView } from './session.js';
 import { createStatusView } from './status.js';
@@ -25,7 +28,7 @@ export function byId<T extends HTMLElement>(id: string): T {
  */
 export function createConsoleView(
   intents: ConsoleIntents,
-  options: { loggedIn: boolean; canAct: boolean; nurseName: string },
+  options: { loggedIn: boolean; canAct: boolean; nurseName: string; identity: Identity },
 ): View<ConsoleModel> {
   const abort = new AbortController();
   const { signal } = abort;
@@ -82,6 +85,7 @@ export function createConsoleView(
       onSnooze: intents.snooze,
     }),
     grid: createPumpGrid(byId('pump-grid'), byId('pump-empty')),
+    oncallHeader: createOncallHeader(byId('oncall-now'), byId<HTMLAnchorElement>('oncall-now-link')),
   };
   const detail = createPumpDetail(byId('pump-detail'), {
     onRange: (rangeId) => {
@@ -93,6 +97,8 @@ export function createConsoleView(
     onSubmit: intents.submitForm,
     onFilter: intents.setCaseloadFilter,
   });
+
+  const oncall = createOncallPages(byId('oncall-page'), intents.oncall, options.identity);
 
   // Browsers start audio only after a user gesture: any click or key on the page will do.
   for (const type of ['pointerdown', 'keydown'] as const) {
@@ -125,6 +131,12 @@ export function createConsoleView(
       (next.view === 'patient' && (previous.view !== 'patient' || previous.patientId !== next.patientId))
     ) {
       care.focusHeading();
+    } else if (
+      (next.view === 'oncall' && (previous.view !== 'oncall' || previous.teamId !== next.teamId)) ||
+      (next.view === 'devices' && previous.view !== 'devices') ||
+      (next.view === 'alert' && (previous.view !== 'alert' || previous.alertId !== next.alertId))
+    ) {
+      oncall.focusHeading();
     } else if (next.view === 'overview' && previous.view === 'pump') {
       // Back on the grid: put keyboard focus back on the pump the nurse came from.
       const id = CSS.escape(previous.pumpId);
@@ -145,6 +157,8 @@ export function createConsoleView(
       pumpsSection.hidden = m.grid === null;
       detail.update(m.detail);
       care.update(m.care);
+      oncall.update(m.oncall);
+      views.oncallHeader.update(m.oncallHeader);
       if (m.grid) views.grid.update(m.grid);
       views.controls.update(m.controls);
       if (m.announcement) setText(announcer, m.announcement);
@@ -158,6 +172,7 @@ export function createConsoleView(
       for (const view of Object.values(views)) view.destroy();
       detail.destroy();
       care.destroy();
+      oncall.destroy();
       // Patient data must not stay on a screen nobody is logged in to (a shared ward computer).
       announcer.replaceChildren();
       for (const el of consoleParts) el.hidden = true;
