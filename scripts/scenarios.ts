@@ -1,21 +1,36 @@
 /**
  * `npm run scenarios`: the scenario quality report. Replays every scenario case through the ward core
  * (WardCore: registry, dedup, liveness and rules, default parameters), the server's own, as fast as the
- * CPU allows, in event time, then a corpus of normal infusions (≥ 1,000 pump-hours across 0.5–500 mL/h) for the false-alert count. Prints per rule the
- * detections, detection delay and false alerts; writes artifacts/scenarios.json.
+ * CPU allows, in event time, then a corpus of clean normal infusions (≥ 1,000 pump-hours across
+ * 0.5–500 mL/h) and the noisy normal corpus (issue 16: 5,000 pump-hours at 0.1–999 mL/h, limits
+ * 100–1000 mmHg, pressure up to 65 % of the limit, sensor noise, spikes, dropouts, quantisation,
+ * movement, drift, sampled every 1–60 s; plus rebuilds of the held-out finding) for the false-alert
+ * count. Prints per rule the detections, detection delay, false alerts per 100 pump-hours and raises
+ * per episode; writes artifacts/scenarios.json.
  *
- *   npm run scenarios -- [--seeds 16] [--hours 4] [--markdown]
+ *   npm run scenarios -- [--seeds 16] [--hours 4] [--noisy-cases 1250] [--noisy-hours 4] [--markdown]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { defaultEngineParams, defaultEscalationPolicy, sampleRuleIds, WardCore } from '@pumpwatch/server';
+import {
+  defaultEngineParams,
+  defaultEscalationPolicy,
+  type EngineParams,
+  resolveParams,
+  sampleRuleIds,
+  WardCore,
+} from '@pumpwatch/server';
 import {
   type CaseOutcome,
   formatDelay,
+  heldOutLikeCase,
   markdownTable,
+  noisyNormalCorpus,
   normalCorpus,
+  type QualityReport,
   reportRows,
   runCase,
+  type ScenarioCase,
   scenarioCases,
   summarize,
 } from '@pumpwatch/simulators/replay';
@@ -25,11 +40,28 @@ const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '16' },
     hours: { type: 'string', default: '4' },
+    'noisy-cases': { type: 'string', default: '1250' },
+    'noisy-hours': { type: 'string', default: '4' },
     markdown: { type: 'boolean', default: false },
   },
 });
 
-const newWard = () => new WardCore({ params: defaultEngineParams, policy: defaultEscalationPolicy });
+/**
+ * A pump sampled less often than every 10 s is deployed with pump_offline after 3 intervals (the server's
+ * 30 s default would call it offline between every two samples): the ward gets that configuration.
+ */
+const paramsByInterval = new Map<number, EngineParams>();
+function paramsFor(intervalMs: number): EngineParams {
+  if (intervalMs <= 10_000) return defaultEngineParams;
+  let params = paramsByInterval.get(intervalMs);
+  if (!params) {
+    params = resolveParams(defaultEngineParams, { liveness: { pumpOfflineAfterMs: 3 * intervalMs } });
+    paramsByInterval.set(intervalMs, params);
+  }
+  return params;
+}
+const newWard = (c: ScenarioCase) =>
+  new WardCore({ params: paramsFor(c.intervalMs ?? 1000), policy: defaultEscalationPolicy });
 const ruleIds = [...sampleRuleIds, 'pump_offline', 'hub_offline'];
 
 const started = performance.now();
@@ -37,31 +69,41 @@ const faults = scenarioCases.map((c) => runCase(newWard, c, START_TS));
 console.log(`fault cases: ${faults.length} replayed in ${seconds(started)} s`);
 for (const outcome of faults) console.log(`  ${describeCase(outcome)}`);
 
-const corpus = normalCorpus({ seeds: Number(values.seeds), hours: Number(values.hours) });
-const normalStarted = performance.now();
-const normal: CaseOutcome[] = [];
-for (const [index, c] of corpus.entries()) {
-  normal.push(runCase(newWard, c, START_TS));
-  if (process.stdout.isTTY && index % 8 === 7) {
-    process.stdout.write(`\r  normal corpus: ${index + 1}/${corpus.length} traces…`);
-  }
-}
-if (process.stdout.isTTY) process.stdout.write('\r');
-const report = summarize(ruleIds, faults, normal);
-const replaySeconds = (performance.now() - normalStarted) / 1000;
-console.log(
-  `normal corpus: ${report.normalCases} traces, ${report.normalPumpHours.toLocaleString('en')} pump-hours, ` +
-    `${report.normalSamples.toLocaleString('en')} samples at 1 Hz, replayed in ${replaySeconds.toFixed(1)} s ` +
-    `(${Math.round(report.normalPumpHours / (replaySeconds / 3600)).toLocaleString('en')}× real time)`,
+const clean = replayCorpus(
+  'clean normal corpus',
+  normalCorpus({ seeds: Number(values.seeds), hours: Number(values.hours) }),
 );
+const heldOut = Array.from({ length: 8 }, (_, i) => heldOutLikeCase(i + 1));
+const noisyCases = [
+  ...heldOut,
+  ...noisyNormalCorpus({ cases: Number(values['noisy-cases']), hours: Number(values['noisy-hours']) }),
+];
+const noisy = replayCorpus('noisy normal corpus', noisyCases);
 
+const report = summarize(ruleIds, faults, clean.outcomes);
+const noisyReport = summarize(ruleIds, [], noisy.outcomes);
 const rows = reportRows(report);
+console.log('\nfault cases and the clean normal corpus:');
 console.table(rows);
 if (values.markdown) console.log(`\n${markdownTable(rows)}\n`);
-const falses = report.rules.flatMap((r) => r.falseIn.map((id) => `${r.rule} in ${id}`));
+const noisyRows = falseAlertRows(noisyReport);
+console.log('noisy normal corpus (every alert false):');
+console.table(noisyRows);
+if (values.markdown) console.log(`\n${markdownTable(noisyRows)}\n`);
+const heldOutRaises = noisy.outcomes
+  .slice(0, heldOut.length)
+  .map((o) => o.raises.filter((r) => r.rule === 'occlusion_developing').length);
+console.log(
+  `held-out-like traces (500 mL/h at 50 % of the limit, 4 % noise, 10 s): occlusion_developing raises ${heldOutRaises.join(', ')}`,
+);
+const falses = [...report.rules, ...noisyReport.rules].flatMap((r) =>
+  r.falseIn.map((id) => `${r.rule} in ${id}`),
+);
 const misses = report.rules.flatMap((r) => r.misses.map((id) => `${r.rule} in ${id}`));
 console.log(`misses: ${misses.length ? misses.join(', ') : 'none'}`);
-console.log(`false alerts: ${falses.length ? falses.slice(0, 40).join(', ') : 'none'}`);
+console.log(
+  `false alerts: ${falses.length ? falses.slice(0, 40).join(', ') : 'none'}${falses.length > 40 ? ` … (${falses.length} traces)` : ''}`,
+);
 
 mkdirSync('artifacts', { recursive: true });
 writeFileSync(
@@ -72,6 +114,12 @@ writeFileSync(
       cases: faults.map((o) => ({ id: o.scenarioCase.id, raises: o.raises })),
       ...report,
       table: rows,
+      noisy: {
+        ...noisyReport,
+        rules: noisyReport.rules.filter((r) => r.falseOnNormal > 0),
+        table: noisyRows,
+        heldOutRaises,
+      },
       totalSeconds: Number(seconds(started)),
     },
     null,
@@ -80,6 +128,49 @@ writeFileSync(
 );
 console.log(`wrote artifacts/scenarios.json (${seconds(started)} s in all)`);
 if (misses.length > 0) process.exitCode = 1;
+
+function replayCorpus(name: string, corpus: ScenarioCase[]): { outcomes: CaseOutcome[] } {
+  const corpusStarted = performance.now();
+  const outcomes: CaseOutcome[] = [];
+  for (const [index, c] of corpus.entries()) {
+    outcomes.push(runCase(newWard, c, START_TS));
+    if (process.stdout.isTTY && index % 8 === 7) {
+      process.stdout.write(`\r  ${name}: ${index + 1}/${corpus.length} traces…`);
+    }
+  }
+  if (process.stdout.isTTY) process.stdout.write('\r');
+  const hours = outcomes.reduce((sum, o) => sum + o.pumpHours, 0);
+  const samples = outcomes.reduce((sum, o) => sum + o.samples, 0);
+  const replaySeconds = (performance.now() - corpusStarted) / 1000;
+  console.log(
+    `${name}: ${outcomes.length} traces, ${hours.toLocaleString('en')} pump-hours, ` +
+      `${samples.toLocaleString('en')} samples, replayed in ${replaySeconds.toFixed(1)} s ` +
+      `(${Math.round(hours / (replaySeconds / 3600)).toLocaleString('en')}× real time)`,
+  );
+  return { outcomes };
+}
+
+/** Per rule over a normal corpus: false alerts, per 100 pump-hours, traces raising it, raises per episode. */
+function falseAlertRows(r: QualityReport): Array<Record<string, string | number>> {
+  const per100h = 100 / Math.max(r.normalPumpHours, 1e-9);
+  const all = r.rules.reduce((sum, row) => sum + row.falseOnNormal, 0);
+  return [
+    ...r.rules.map((row) => ({
+      rule: row.rule,
+      'false alerts': row.falseOnNormal,
+      'false /100 h': Number((row.falseOnNormal * per100h).toFixed(2)),
+      traces: row.falseEpisodes,
+      'raises/episode': row.falseEpisodes ? Number((row.falseOnNormal / row.falseEpisodes).toFixed(1)) : '-',
+    })),
+    {
+      rule: 'all rules',
+      'false alerts': all,
+      'false /100 h': Number((all * per100h).toFixed(2)),
+      traces: '',
+      'raises/episode': '',
+    },
+  ];
+}
 
 function describeCase({ scenarioCase, raises }: CaseOutcome): string {
   const list = raises.map((r) => `${r.rule}(${r.priority}) at ${formatDelay(r.atMs)}`).join(', ');

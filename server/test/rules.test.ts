@@ -81,6 +81,38 @@ describe('occlusion_developing', () => {
     expect(v[atLimit]).toContain('occlusion_developing:high');
   });
 
+  it('does not clear on a brief dip or a missing reading, so a returning rise raises nothing new (hold-off)', () => {
+    // 0.5 mL/h occlusion sampled every 10 s; at sample 300 a minute of low readings, then two readings
+    // without pressure: the warning stays the same alert through both.
+    const v = verdictsOver(
+      series(400, 10_000, (i) => {
+        const climbing = i < 60 ? 10 : 10 + ((i - 60) * 6) / 6;
+        if (i >= 300 && i < 306) return { rate_mL_h: 0.5, pressure_mmHg: 100 };
+        if (i === 320 || i === 321) return { rate_mL_h: 0.5, pressure_mmHg: undefined };
+        return { rate_mL_h: 0.5, pressure_mmHg: Math.min(climbing, 290) };
+      }),
+    );
+    const active = v.map((rules) => rules.some((rule) => rule.startsWith('occlusion_developing')));
+    const first = active.indexOf(true);
+    expect(first).toBeGreaterThan(60);
+    expect(active.slice(first).every(Boolean)).toBe(true);
+  });
+
+  it('clears once pressure stayed down for the hold-off', () => {
+    const v = verdictsOver(
+      series(400, 10_000, (i) => ({
+        rate_mL_h: 0.5,
+        pressure_mmHg: i < 60 ? 10 : i < 250 ? Math.min(10 + (i - 60), 200) : 20,
+      })),
+    );
+    const active = v.map((rules) => rules.some((rule) => rule.startsWith('occlusion_developing')));
+    const cleared = active.lastIndexOf(true) + 1;
+    expect(active.indexOf(true)).toBeGreaterThan(60);
+    // Down from sample 250; clears only after the 5 min hold-off (30 samples), not at once.
+    expect(cleared).toBeGreaterThanOrEqual(280);
+    expect(cleared).toBeLessThan(300);
+  });
+
   it('stays quiet when a rate change lifts pressure above half the limit', () => {
     const v = verdictsOver(
       series(30, 10_000, (i) => ({ rate_mL_h: i < 10 ? 100 : 500, pressure_mmHg: i < 10 ? 40 : 170 })),

@@ -62,6 +62,11 @@ export class PumpModel {
   private flowFactor = 1;
   /** Pump-native alarms (`pump_alarm` with `stops`) that keep the pump from resuming until cleared. */
   private readonly blockingAlarms = new Set<string>();
+  private readonly bornTs: number;
+  /** The sensor's story between samples: time of the last reading and the patient movement under way. */
+  private lastReadingTs: number;
+  private movementUntil = Number.NEGATIVE_INFINITY;
+  private movement_mmHg = 0;
 
   constructor(options: PumpModelOptions) {
     assertProgram(options.program);
@@ -74,6 +79,8 @@ export class PumpModel {
     this.pumpState = options.initialState ?? 'infusing';
     this.t = options.startTs;
     this.requestedTs = options.startTs;
+    this.bornTs = options.startTs;
+    this.lastReadingTs = options.startTs;
     this.vi = options.initialVi_mL ?? 0;
     this.battery = options.battery_pct ?? 100;
     this.onBattery = options.onBattery ?? true;
@@ -127,20 +134,55 @@ export class PumpModel {
 
   /** What the pump reports at the time of the last `advance`. */
   sample(): PumpSample {
-    const pressure = this.pressure_mmHg + this.sensor.gaussian() * this.physics.pressureNoise_mmHg;
-    return {
+    const pressure = this.reading();
+    const sample: PumpSample = {
       v: 1,
       ts: Math.round(this.requestedTs + this.clockOffsetMs),
       state: this.pumpState,
       rate_mL_h: round(this.pumpState === 'kvo' ? this.kvoRate() : this.program.rate_mL_h, 3),
       vi_mL: round(this.vi, 3),
       vtbi_mL: this.program.vtbi_mL,
-      pressure_mmHg: round(Math.max(0, pressure), 1),
+      pressure_mmHg: pressure,
       occlusionLimit_mmHg: this.physics.occlusionLimit_mmHg,
       battery_pct: round(this.battery, 1),
       onBattery: this.onBattery,
       alarms: this.alarms(),
     };
+    if (pressure === undefined) delete sample.pressure_mmHg;
+    return sample;
+  }
+
+  /**
+   * What the pressure sensor reads now: the line pressure plus patient movement and drift, with
+   * additive and multiplicative noise, the odd spike, quantised; undefined on a dropout. Draws from the
+   * sensor stream only (the physics stays independent of the sampling). With the default physics it
+   * draws exactly what it always did: one gaussian per sample.
+   */
+  private reading(): number | undefined {
+    const ph = this.physics;
+    const now = this.requestedTs;
+    const sinceLast = Math.max(0, now - this.lastReadingTs);
+    this.lastReadingTs = now;
+    if (ph.movementPerHour > 0 && now >= this.movementUntil) {
+      this.movement_mmHg = 0;
+      if (this.sensor.next() < 1 - Math.exp((-ph.movementPerHour * sinceLast) / MS_PER_HOUR)) {
+        this.movementUntil = now + this.sensor.uniform(10_000, 120_000);
+        this.movement_mmHg = (this.sensor.next() < 0.5 ? -1 : 1) * ph.movementStep_mmHg;
+      }
+    }
+    const drift = (ph.pressureDrift_mmHg_h * (now - this.bornTs)) / MS_PER_HOUR;
+    const truth = Math.max(0, this.pressure_mmHg + this.movement_mmHg + drift);
+    let value = truth + this.sensor.gaussian() * ph.pressureNoise_mmHg;
+    if (ph.pressureNoiseFraction > 0) value += this.sensor.gaussian() * ph.pressureNoiseFraction * truth;
+    if (ph.pressureSpikeProbability > 0 && this.sensor.next() < ph.pressureSpikeProbability) {
+      value += this.sensor.uniform(-ph.pressureSpike_mmHg, ph.pressureSpike_mmHg);
+    }
+    if (ph.pressureDropoutProbability > 0 && this.sensor.next() < ph.pressureDropoutProbability) {
+      return undefined;
+    }
+    value = Math.max(0, value);
+    const quantum = ph.pressureQuantum_mmHg;
+    return quantum > 0 ? Math.round(value / quantum) * quantum : round(value, 1);
   }
 
   /** Applies an event now (at the model's current step). */

@@ -37,6 +37,27 @@ export interface PumpPhysics {
   rateErrorMax: number;
   /** Sensor noise on the reported pressure (standard deviation). */
   pressureNoise_mmHg: number;
+  /**
+   * The sensor's unkinder side, all off (0) by default so the fault scenarios keep their figures; the
+   * noisy normal corpus (replay/noisy-corpus.ts) turns them on. Multiplicative noise: standard deviation
+   * as a fraction of the reading (real strain gauges: a few percent).
+   */
+  pressureNoiseFraction: number;
+  /** Readings rounded to this step (0: not quantised); pumps report whole or even mmHg. */
+  pressureQuantum_mmHg: number;
+  /** Chance per sample of a spike (a knock on the line), of ± up to `pressureSpike_mmHg`. */
+  pressureSpikeProbability: number;
+  pressureSpike_mmHg: number;
+  /** Chance per sample that the reading is missing (no `pressure_mmHg` in the sample). */
+  pressureDropoutProbability: number;
+  /**
+   * Patient movement: steps of ± `movementStep_mmHg` (a real hydrostatic change: arm raised, patient
+   * sits up) lasting 10–120 s, starting this often per hour on average.
+   */
+  movementPerHour: number;
+  movementStep_mmHg: number;
+  /** Slow sensor drift (mmHg per hour, either sign), from the start of the pump's life. */
+  pressureDrift_mmHg_h: number;
   /** Integration step of the model's simulated time. */
   step_ms: number;
 }
@@ -58,6 +79,14 @@ export const DEFAULT_PUMP_PHYSICS: Readonly<PumpPhysics> = Object.freeze({
   rateNoiseTau_ms: 60_000,
   rateErrorMax: 0.049,
   pressureNoise_mmHg: 1.5,
+  pressureNoiseFraction: 0,
+  pressureQuantum_mmHg: 0,
+  pressureSpikeProbability: 0,
+  pressureSpike_mmHg: 0,
+  pressureDropoutProbability: 0,
+  movementPerHour: 0,
+  movementStep_mmHg: 20,
+  pressureDrift_mmHg_h: 0,
   step_ms: 100,
 });
 

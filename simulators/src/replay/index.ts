@@ -1,3 +1,4 @@
+export * from './noisy-corpus.js';
 export * from './quality-report.js';
 export * from './scenario-cases.js';
 export * from './ward-replay.js';

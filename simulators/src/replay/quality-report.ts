@@ -12,13 +12,22 @@ export interface CaseOutcome {
 }
 
 /** Plays one case through a fresh ward from `newWard`. */
-export function runCase(newWard: () => ReplayWard, scenarioCase: ScenarioCase, startTs: number): CaseOutcome {
+export function runCase(
+  newWard: (scenarioCase: ScenarioCase) => ReplayWard,
+  scenarioCase: ScenarioCase,
+  startTs: number,
+): CaseOutcome {
   const scenario = buildScenario(scenarioCase.scenario, scenarioCase.params);
-  const withEvents = { ...scenario, events: [...scenario.events, ...(scenarioCase.events ?? [])] };
-  const { raises, samples } = replayScenario(newWard(), withEvents, {
+  const withEvents = {
+    ...scenario,
+    physics: { ...scenario.physics, ...scenarioCase.physics },
+    events: [...scenario.events, ...(scenarioCase.events ?? [])],
+  };
+  const { raises, samples } = replayScenario(newWard(scenarioCase), withEvents, {
     seed: scenarioCase.seed ?? 1,
     startTs,
     durationMs: scenarioCase.durationMs,
+    intervalMs: scenarioCase.intervalMs,
   });
   return { scenarioCase, raises, samples, pumpHours: scenarioCase.durationMs / HOUR };
 }
@@ -34,6 +43,8 @@ export interface RuleQuality {
   priorities: string[];
   /** Raises on the normal corpus: all false. */
   falseOnNormal: number;
+  /** Normal traces with at least one of those raises: raises / episodes says how much it flaps. */
+  falseEpisodes: number;
   /** Raises in fault cases that neither expect nor allow this rule. */
   unexpectedInFaults: number;
   /** Case ids of the misses and false alerts, for the reader to replay. */
@@ -65,6 +76,7 @@ export function summarize(
         delaysMs: [],
         priorities: [],
         falseOnNormal: 0,
+        falseEpisodes: 0,
         unexpectedInFaults: 0,
         misses: [],
         falseIn: [],
@@ -94,9 +106,14 @@ export function summarize(
     }
   }
   for (const { scenarioCase, raises } of normal) {
+    const raisedHere = new Set<string>();
     for (const raise of raises) {
       row(raise.rule).falseOnNormal += 1;
-      row(raise.rule).falseIn.push(scenarioCase.id);
+      if (!raisedHere.has(raise.rule)) {
+        raisedHere.add(raise.rule);
+        row(raise.rule).falseEpisodes += 1;
+        row(raise.rule).falseIn.push(scenarioCase.id);
+      }
     }
   }
   return {
@@ -110,7 +127,7 @@ export function summarize(
 
 /** Rows for console.table / markdown: one per rule. */
 export function reportRows(report: QualityReport): Array<Record<string, string | number>> {
-  const per1000h = 1000 / Math.max(report.normalPumpHours, 1e-9);
+  const per100h = 100 / Math.max(report.normalPumpHours, 1e-9);
   return report.rules.map((r) => ({
     rule: r.rule,
     detections: `${r.detected}/${r.expectedIn}`,
@@ -118,7 +135,8 @@ export function reportRows(report: QualityReport): Array<Record<string, string |
     'delay max': formatDelay(r.delaysMs.length ? Math.max(...r.delaysMs) : Number.NaN),
     priority: [...new Set(r.priorities)].join('/') || '-',
     'false (normal)': r.falseOnNormal,
-    'false /1000 h': Number((r.falseOnNormal * per1000h).toFixed(2)),
+    'false /100 h': Number((r.falseOnNormal * per100h).toFixed(2)),
+    'raises/episode': r.falseEpisodes ? Number((r.falseOnNormal / r.falseEpisodes).toFixed(1)) : '-',
     'unexpected in faults': r.unexpectedInFaults,
   }));
 }

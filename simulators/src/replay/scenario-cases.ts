@@ -1,4 +1,5 @@
 import type { RuleId } from '@pumpwatch/protocol';
+import type { PumpPhysics } from '../pump-physics.js';
 import type { ScenarioParams, ScenarioStep } from '../scenarios.js';
 
 const MIN = 60_000;
@@ -20,6 +21,10 @@ export interface ScenarioCase {
   /** Events besides the scenario's own (normal traces use this for titrations). */
   events?: ScenarioStep[];
   seed?: number;
+  /** Physics over the scenario's own (the noisy corpus sets the line and the sensor here). */
+  physics?: Partial<PumpPhysics>;
+  /** Sample interval in event time (default 1000 ms). */
+  intervalMs?: number;
 }
 
 /** Time the pump itself needs from occlusion onset to its limit with the default line (pump-physics.ts). */

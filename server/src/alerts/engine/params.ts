@@ -21,8 +21,23 @@ export const engineParamsSchema = z.object({
     developingWindowMs: z.number().nonnegative(),
     /** Clears below this fraction of the limit, or when pressure clearly falls. */
     developingClearFraction: z.number().nonnegative(),
-    /** …and at least this far above the lowest pressure since the rate changed (proposed: 10 % of 300). */
+    /**
+     * …and at least this far above the settled infusion's robust baseline (proposed: 10 % of 300), and
+     * at least `developingRiseNoiseFactor` × this pump's own noise (standard deviation around its trend).
+     */
     developingMinRise_mmHg: z.number().nonnegative(),
+    developingRiseNoiseFactor: z.number().nonnegative(),
+    /** …with the slope at least this many standard errors above zero (residuals of the trend; issue 16). */
+    developingMinT: z.number().nonnegative(),
+    /** …all of which held this long without a break (proposed). */
+    developingMinDurationMs: z.number().nonnegative(),
+    /**
+     * Hold-off: a raised warning clears only once its clear condition held this long, so a condition
+     * that returns within it continues the same alert instead of raising a new one (proposed).
+     */
+    developingHoldOffMs: z.number().nonnegative(),
+    /** Time constant of the robust baseline (a winsorised mean, frozen while pressure rises). */
+    developingBaselineMs: z.number().positive(),
     /**
      * Volume a line stores per mmHg: 1.4e-3 mL/mmHg reproduces a syringe driver's disclosed times to
      * alarm (~5 min at 5 mL/h, ~50 min at 0.5 mL/h; docs/clinical-reference.md#occlusion). Sets how
@@ -133,6 +148,11 @@ export const defaultEngineParams: EngineParams = {
     developingWindowMs: 60_000,
     developingClearFraction: 0.45,
     developingMinRise_mmHg: 30,
+    developingRiseNoiseFactor: 3,
+    developingMinT: 3,
+    developingMinDurationMs: 60_000,
+    developingHoldOffMs: 300_000,
+    developingBaselineMs: 600_000,
     lineCompliance_mL_per_mmHg: 1.4e-3,
   },
   infiltration: {

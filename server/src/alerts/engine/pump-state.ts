@@ -5,7 +5,7 @@ import { RULE_COUNT, type Verdict } from './rule-index.js';
 if (RULE_COUNT * 2 > 30) throw new Error('engine: verdicts no longer fit in a small integer');
 
 /** Running numbers per pump: one slot per accessor below. */
-const SLOTS = 27;
+const SLOTS = 35;
 /**
  * The running numbers of many pumps in one Float64Array, each pump's slots side by side: one contiguous
  * block per pump, with no object of its own to chase. Grows by doubling and keeps what it holds.
@@ -85,6 +85,9 @@ export class PumpEngineState {
     this.ffAnchorTs = Number.NaN;
     this.notInfusingVi = Number.NaN;
     this.stoppedSince = Number.NaN;
+    this.pressureBaseline = Number.NaN;
+    this.risingSince = Number.NaN;
+    this.developingClearSince = Number.NaN;
   }
 
   verdict(rule: number): Verdict {
@@ -274,5 +277,65 @@ export class PumpEngineState {
   }
   set stoppedSince(v: number) {
     this.slab.numbers[this.base + 26] = v;
+  }
+
+  // occlusion_developing, the trend's noise: weighted sums of pressure squared and of the squared weights,
+  // so the regression's residuals and effective sample count give the slope its standard error.
+  get spp(): number {
+    return this.slab.numbers[this.base + 27] as number;
+  }
+  set spp(v: number) {
+    this.slab.numbers[this.base + 27] = v;
+  }
+  get sww(): number {
+    return this.slab.numbers[this.base + 28] as number;
+  }
+  set sww(v: number) {
+    this.slab.numbers[this.base + 28] = v;
+  }
+
+  // Smoothed interval between pressure readings: the trend window spans at least a few of them.
+  get trendIntervalMs(): number {
+    return this.slab.numbers[this.base + 29] as number;
+  }
+  set trendIntervalMs(v: number) {
+    this.slab.numbers[this.base + 29] = v;
+  }
+
+  // Robust mean pressure of the settled infusion (winsorised, frozen while rising), its sample count
+  // and the noise variance around the trend.
+  get pressureBaseline(): number {
+    return this.slab.numbers[this.base + 30] as number;
+  }
+  set pressureBaseline(v: number) {
+    this.slab.numbers[this.base + 30] = v;
+  }
+  get pressureBaselineN(): number {
+    return this.slab.numbers[this.base + 31] as number;
+  }
+  set pressureBaselineN(v: number) {
+    this.slab.numbers[this.base + 31] = v;
+  }
+  get noiseVariance(): number {
+    return this.slab.numbers[this.base + 32] as number;
+  }
+  set noiseVariance(v: number) {
+    this.slab.numbers[this.base + 32] = v;
+  }
+
+  // Since when the trend has risen significantly above the baseline (NaN: not rising).
+  get risingSince(): number {
+    return this.slab.numbers[this.base + 33] as number;
+  }
+  set risingSince(v: number) {
+    this.slab.numbers[this.base + 33] = v;
+  }
+
+  // Since when an active warning's clear condition has held (NaN: it does not).
+  get developingClearSince(): number {
+    return this.slab.numbers[this.base + 34] as number;
+  }
+  set developingClearSince(v: number) {
+    this.slab.numbers[this.base + 34] = v;
   }
 }

@@ -26,10 +26,20 @@ export function occlusionDownstream(st: PumpEngineState, s: TelemetrySample, p: 
   return pressure >= threshold ? HIGH : NONE;
 }
 
+/** The trend spans at least this many reading intervals, so a pump sampled every minute still has a trend. */
+const TREND_MIN_READINGS = 6;
+/** A gap longer than this between readings is an outage, not the pump's sampling interval. */
+const MAX_INTERVAL_MS = 120_000;
+/** The baseline is winsorised at this many noise standard deviations once it has this many readings. */
+const WINSOR_SD = 2.5;
+const WINSOR_AFTER = 10;
+
 /**
  * Keeps an exponentially weighted least-squares trend of pressure over time (time constant
- * `developingWindowMs`), reset whenever the rate changes, since a new rate moves pressure for reasons
- * other than an occlusion. O(1) per sample.
+ * `developingWindowMs`, or six reading intervals when the pump reports less often), reset whenever the
+ * rate changes, since a new rate moves pressure for reasons other than an occlusion. Also keeps what
+ * the slope's standard error needs: the weighted sum of squared pressures and of squared weights.
+ * O(1) per sample, no allocation.
  */
 export function updatePressureTrend(st: PumpEngineState, s: TelemetrySample, p: EngineParams): void {
   const pressure = s.pressure_mmHg;
@@ -39,7 +49,18 @@ export function updatePressureTrend(st: PumpEngineState, s: TelemetrySample, p: 
     st.originTs = s.ts;
     st.ewLastTs = s.ts;
   }
-  const decay = trendDecay.of(s.ts - st.ewLastTs, p.occlusion.developingWindowMs);
+  const sinceLast = s.ts - st.ewLastTs;
+  if (sinceLast > 0 && sinceLast <= MAX_INTERVAL_MS) {
+    st.trendIntervalMs =
+      st.trendIntervalMs === 0 ? sinceLast : st.trendIntervalMs + 0.2 * (sinceLast - st.trendIntervalMs);
+  }
+  // Pass the parameter itself in the common case: a freshly computed double handed to a call the
+  // compiler does not inline is boxed on the heap, an allocation per sample.
+  const spanMs = TREND_MIN_READINGS * st.trendIntervalMs;
+  const decay = trendDecay.of(
+    sinceLast,
+    spanMs > p.occlusion.developingWindowMs ? spanMs : p.occlusion.developingWindowMs,
+  );
   st.ewLastTs = s.ts;
   let t = (s.ts - st.originTs) / MINUTE;
   if (t > 1000) {
@@ -52,20 +73,30 @@ export function updatePressureTrend(st: PumpEngineState, s: TelemetrySample, p: 
     t = 0;
   }
   st.s0 = st.s0 * decay + 1;
+  st.sww = st.sww * decay * decay + 1;
   st.st = st.st * decay + t;
   st.sp = st.sp * decay + pressure;
+  st.spp = st.spp * decay + pressure * pressure;
   st.stt = st.stt * decay + t * t;
   st.stp = st.stp * decay + t * pressure;
 }
 
+/** A new rate: a new trend, a new settled level and noise (multiplicative noise scales with the level). */
 export function resetPressureTrend(st: PumpEngineState): void {
   st.pressureFloor = Number.POSITIVE_INFINITY;
   st.s0 = 0;
+  st.sww = 0;
   st.st = 0;
   st.sp = 0;
+  st.spp = 0;
   st.stt = 0;
   st.stp = 0;
   st.originTs = Number.NaN;
+  st.pressureBaseline = Number.NaN;
+  st.pressureBaselineN = 0;
+  st.noiseVariance = 0;
+  st.risingSince = Number.NaN;
+  st.developingClearSince = Number.NaN;
 }
 
 /**
@@ -82,26 +113,109 @@ export function pressureSlope(st: PumpEngineState): number {
 }
 
 /**
- * occlusion_developing (proposed; Alaris auto-restart uses 50 % of the limit): pressure at or above half
- * the limit and rising at an unchanged rate: an early, medium warning at the low rates of home infusion,
- * where the pump's own alarm may be hours away. Becomes high at the limit (same alert, escalated).
+ * occlusion_developing (proposed; Alaris auto-restart uses 50 % of the limit): pressure rising at an
+ * unchanged rate, past half the limit: an early, medium warning at the low rates of home infusion, where
+ * the pump's own alarm may be hours away. Becomes high at the limit (same alert, escalated).
+ *
+ * It asks whether the rise is real (issue 16: a pump near half its limit with a few percent of sensor
+ * noise raised it ~45 times in 2 h with a slope and a running minimum alone): the trend's slope must be
+ * `developingMinT` standard errors above zero, estimated from this pump's own residuals; the trend's
+ * level must stand above a robust baseline of the settled infusion (a winsorised mean, frozen while the
+ * trend rises: a running minimum is dragged down by every low reading) by max(30 mmHg, 3 × the pump's
+ * noise); both for `developingMinDurationMs`. Once raised, it clears only after its clear condition
+ * held for `developingHoldOffMs`, so noise around the clear line does not raise it again and again.
+ * A reading missing (dropout) keeps the verdict. Everything is computed inline: no fractional number
+ * crosses a call the compiler might not inline (it would be boxed: a per-sample allocation).
  */
 export function occlusionDeveloping(st: PumpEngineState, s: TelemetrySample, p: EngineParams): Verdict {
+  const current = st.verdict(R.occlusion_developing);
+  if (s.state !== 'infusing') {
+    st.risingSince = Number.NaN;
+    st.developingClearSince = Number.NaN;
+    return NONE;
+  }
   const pressure = s.pressure_mmHg;
-  if (pressure === undefined || s.state !== 'infusing') return NONE;
-  const limit = occlusionLimit(s, p);
-  const wasActive = st.verdict(R.occlusion_developing) !== NONE;
-  const slope = pressureSlope(st);
+  if (pressure === undefined) return current;
   const q = p.occlusion;
-  if (wasActive) {
-    // Clears when pressure is back down or clearly falling, not on every wobble of the trend.
-    if (pressure < limit * q.developingClearFraction || slope <= -q.developingMinSlope_mmHg_min) return NONE;
+  const limit = occlusionLimit(s, p);
+  const wasActive = current !== NONE;
+
+  // The trend: slope, level now, and the slope's t statistic from the weighted residuals.
+  let slope = Number.NaN;
+  let level = Number.NaN;
+  let tStat = Number.NaN;
+  let residualVariance = Number.NaN;
+  const n = st.s0;
+  if (n >= 1.5) {
+    const meanT = st.st / n;
+    const varianceT = st.stt / n - meanT * meanT;
+    if (varianceT >= 0.01) {
+      const meanP = st.sp / n;
+      const covariance = st.stp / n - meanT * meanP;
+      slope = covariance / varianceT;
+      level = meanP + slope * ((s.ts - st.originTs) / MINUTE - meanT);
+      const nEff = (n * n) / st.sww;
+      if (nEff > 3) {
+        const varianceP = st.spp / n - meanP * meanP;
+        residualVariance = (Math.max(0, varianceP - covariance * slope) * nEff) / (nEff - 2);
+        tStat = slope / Math.sqrt(residualVariance / (nEff * varianceT));
+      }
+    }
+  }
+  const risingSignificantly = slope >= q.developingMinSlope_mmHg_min && tStat >= q.developingMinT;
+
+  // The settled infusion's baseline and noise, learnt while nothing rises.
+  const baselineN = st.pressureBaselineN;
+  if (!wasActive && !risingSignificantly) {
+    const weight = Math.max(1 / (baselineN + 1), st.trendIntervalMs / q.developingBaselineMs);
+    const baseline = st.pressureBaseline;
+    if (Number.isNaN(baseline)) {
+      st.pressureBaseline = pressure;
+    } else {
+      const clip =
+        baselineN >= WINSOR_AFTER ? WINSOR_SD * Math.sqrt(st.noiseVariance) : Number.POSITIVE_INFINITY;
+      const winsorised = Math.min(baseline + clip, Math.max(baseline - clip, pressure));
+      st.pressureBaseline = baseline + weight * (winsorised - baseline);
+    }
+    if (residualVariance >= 0) {
+      st.noiseVariance =
+        st.noiseVariance === 0
+          ? residualVariance
+          : st.noiseVariance + weight * (residualVariance - st.noiseVariance);
+    }
+    st.pressureBaselineN = baselineN + 1;
+  }
+  const riseNeeded = Math.max(
+    q.developingMinRise_mmHg,
+    q.developingRiseNoiseFactor * Math.sqrt(st.noiseVariance),
+  );
+  const rise = level - st.pressureBaseline;
+  if (risingSignificantly && rise >= riseNeeded) {
+    if (Number.isNaN(st.risingSince)) st.risingSince = s.ts;
   } else {
+    st.risingSince = Number.NaN;
+  }
+
+  if (!wasActive) {
     const rateSteady = s.ts - st.rateSince >= q.developingWindowMs;
-    if (!rateSteady || pressure < limit * q.developingFraction) return NONE;
-    if (!(slope >= q.developingMinSlope_mmHg_min)) return NONE;
-    // A rise, not just a high rate: at ~570 mL/h and more, normal pressure itself sits at half the limit.
-    if (pressure - st.pressureFloor < q.developingMinRise_mmHg) return NONE;
+    if (!rateSteady || !(s.ts - st.risingSince >= q.developingMinDurationMs)) return NONE;
+    // The reading itself, not the trend's level, meets the line: at the kink where an occlusion begins the
+    // trend's level lags the climb by tens of seconds, which at 5 mL/h is a tenth of the time to alarm.
+    if (pressure < limit * q.developingFraction) return NONE;
+    st.developingClearSince = Number.NaN;
+    return pressure >= limit ? HIGH : MEDIUM;
+  }
+  // Clears when pressure is back down, clearly falling or no longer above the baseline, for the hold-off.
+  const falling = slope <= -q.developingMinSlope_mmHg_min && tStat <= -q.developingMinT;
+  const clearLevel = Number.isNaN(level) ? pressure : level;
+  if (clearLevel < limit * q.developingClearFraction || falling || rise < riseNeeded / 2) {
+    if (Number.isNaN(st.developingClearSince)) st.developingClearSince = s.ts;
+    if (s.ts - st.developingClearSince >= q.developingHoldOffMs) {
+      st.developingClearSince = Number.NaN;
+      return NONE;
+    }
+  } else {
+    st.developingClearSince = Number.NaN;
   }
   return pressure >= limit ? HIGH : MEDIUM;
 }
