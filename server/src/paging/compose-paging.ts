@@ -46,6 +46,7 @@ export async function composePaging(deps: {
         (await deps.security.users.list())
           .filter((user) => user.role === 'admin')
           .map((user) => user.username),
+      teamExists: (teamId) => deps.care.directory.team(teamId) !== undefined,
     }),
     channels: deps.channels.channels,
     webhooks: new WebhookNotifier(config.escalation.webhook),

@@ -15,10 +15,12 @@ export function onCallAnswers(deps: {
   escalation: EscalationConfig;
   /** Usernames of the admins, who are told of every nobody_reachable alarm. */
   admins: () => Promise<string[]>;
+  /** Whether a care team of this id exists (the care directory). */
+  teamExists: (teamId: string) => boolean;
 }): OnCallAnswers {
   const { oncall, escalation } = deps;
   const fallback = defaultPolicyFromConfig(escalation);
-  const known = (teamId: string | null): teamId is string => teamId !== null && teamExists(oncall, teamId);
+  const known = (teamId: string | null): teamId is string => teamId !== null && deps.teamExists(teamId);
   const policyOf = (teamId: string | null): EscalationPolicy =>
     known(teamId) ? oncall.policyOf(teamId) : fallback;
   return {
@@ -40,13 +42,4 @@ export function onCallAnswers(deps: {
     },
     tierName: (stepIndex) => escalation.tiers[stepIndex]?.name ?? `step ${stepIndex + 1}`,
   };
-}
-
-function teamExists(oncall: OnCallService, teamId: string): boolean {
-  try {
-    oncall.policyOf(teamId);
-    return true;
-  } catch {
-    return false;
-  }
 }
