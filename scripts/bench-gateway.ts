@@ -10,6 +10,11 @@
  *    pump, the backlog such an outage leaves) are appended to its outbox with its own OutboxStore; the
  *    gateway is started again, pumps still streaming, and the time until the broker has received every
  *    backlog sample gives the drain rate.
+ *    Phases 1 and 2 run the gateway with `confirm.mode: broker` (PUBACK frees samples): the "before".
+ * 3. After (issue 15): the real server (child process, embedded aedes) confirms commits. The time from
+ *    reading a sample (its `hubTs`) to the watermark that covers it reaching the broker's subscribers
+ *    gives the end-to-end confirmation latency (p50 / p99); then the same backlog is appended and the
+ *    time until the server has confirmed all of it gives the confirmed drain rate.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,11 +23,12 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { OutboxStore } from '@pumpwatch/gateway';
 import { buildScenario, createPumpFromScenario } from '@pumpwatch/simulators';
 import { SerialPump } from '@pumpwatch/simulators/serial';
 import { Aedes } from 'aedes';
 import { stringify } from 'yaml';
+import { appendBacklog, percentile, watchConfirmations } from './support/confirm-phase.js';
+import { startServerChild } from './support/server-child.js';
 
 const { values } = parseArgs({
   options: {
@@ -89,6 +95,12 @@ async function main(): Promise<void> {
     });
 
     const dataDir = join(dir, 'data');
+    const pumpIds = Array.from({ length: PUMPS }, (_, i) => `PUMP-B${String(i).padStart(3, '0')}`);
+    const serialPumps = pumpIds.map((pumpId, i) => ({
+      pumpId,
+      driver: 'serial',
+      path: join(dir, `p${i}-gw`),
+    }));
     const configFile = join(dir, 'gateway.yaml');
     writeFileSync(
       configFile,
@@ -97,11 +109,9 @@ async function main(): Promise<void> {
         mqtt: { url: `mqtt://127.0.0.1:${port}` },
         dataDir,
         status: { enabled: false },
-        pumps: Array.from({ length: PUMPS }, (_, i) => ({
-          pumpId: `PUMP-B${String(i).padStart(3, '0')}`,
-          driver: 'serial',
-          path: join(dir, `p${i}-gw`),
-        })),
+        // Phases 1 and 2 have a broker and no server: PUBACK frees samples, as before watermarks.
+        confirm: { mode: 'broker' },
+        pumps: serialPumps,
       }),
     );
 
@@ -136,34 +146,9 @@ async function main(): Promise<void> {
     // 2. Drain after an outage.
     await stopGateway(gateway);
     const backlog = PUMPS * OUTAGE_MIN * 60;
-    const store = await OutboxStore.open(dataDir, { maxEntries: 100_000 });
-    const now = Date.now();
-    backlogBefore = now - 1000;
-    const appends: Promise<unknown>[] = [];
-    for (let s = OUTAGE_MIN * 60; s > 0; s--) {
-      for (let i = 0; i < PUMPS; i++) {
-        const ts = now - 1000 - s * 1000;
-        appends.push(
-          store.append(`PUMP-B${String(i).padStart(3, '0')}`, {
-            v: 1,
-            ts,
-            hubTs: ts,
-            state: 'infusing',
-            rate_mL_h: 20 + i,
-            vi_mL: s / 100,
-            vtbi_mL: 500,
-            pressure_mmHg: 12.4,
-            occlusionLimit_mmHg: 300,
-            battery_pct: 90,
-            onBattery: false,
-            alarms: [],
-          }),
-        );
-      }
-    }
-    await Promise.all(appends);
-    const depth = store.depth;
-    await store.close();
+    const appended = await appendBacklog(dataDir, pumpIds, OUTAGE_MIN);
+    backlogBefore = appended.before;
+    const depth = appended.depth;
     const spawned = performance.now();
     gateway = await startGateway(configFile);
     const startedAt = performance.now();
@@ -180,6 +165,54 @@ async function main(): Promise<void> {
     );
     console.log(
       `  from the "gateway started" log line: ${fromStart.toFixed(2)} s; from spawning the process (tsx start-up included): ${fromSpawn.toFixed(2)} s`,
+    );
+    await stopGateway(gateway);
+
+    // 3. After: end-to-end confirmation by the real server (issue 15).
+    const server = await startServerChild();
+    cleanups.push(() => server.stop());
+    const confirmDir = join(dir, 'data-confirm');
+    const confirmConfig = join(dir, 'gateway-confirm.yaml');
+    writeFileSync(
+      confirmConfig,
+      stringify({
+        hubId: 'HUB-BENCH',
+        mqtt: { url: server.mqttUrl },
+        dataDir: confirmDir,
+        status: { enabled: false },
+        confirm: { mode: 'server' },
+        pumps: serialPumps,
+      }),
+    );
+    const watch = await watchConfirmations(server.mqttUrl, 'pumpwatch/v1', 'HUB-BENCH');
+    cleanups.push(() => watch.close());
+    gateway = await startGateway(confirmConfig);
+    await sleep(WARMUP_S * 1000);
+    watch.take();
+    await sleep(Math.min(WINDOW_S, 30) * 1000);
+    const latencies = watch.take();
+    console.log(
+      `end-to-end confirmation by the server (sample read → watermark at the hub's broker), ${latencies.length} samples:`,
+    );
+    console.log(
+      `  p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`,
+    );
+    await stopGateway(gateway);
+    const confirmBacklog = await appendBacklog(confirmDir, pumpIds, OUTAGE_MIN);
+    const confirmSpawned = performance.now();
+    gateway = await startGateway(confirmConfig);
+    const confirmStarted = performance.now();
+    const allConfirmed = () =>
+      pumpIds.every(
+        (pumpId) => (watch.confirmedThrough.get(pumpId) ?? -1) >= (confirmBacklog.lastSeqs.get(pumpId) ?? 0),
+      );
+    while (!allConfirmed() && performance.now() - confirmSpawned < 900_000) await sleep(20);
+    const confirmedS = (performance.now() - confirmStarted) / 1000;
+    console.log(
+      `outbox drain after a ${OUTAGE_MIN}-minute outage, until the server has confirmed it (${confirmBacklog.depth} samples, pumps streaming):`,
+    );
+    console.log(
+      `  ${confirmedS.toFixed(2)} s from the "gateway started" line = ${(confirmBacklog.depth / confirmedS).toFixed(0)} samples/s confirmed; before (phase 2, PUBACK from a bare broker): ${(backlog / fromStart).toFixed(0)} samples/s acknowledged`,
     );
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Alert, pumpLinkTopic, telemetryTopic } from '@pumpwatch/protocol';
+import { type Alert, hubCommittedTopic, pumpLinkTopic, telemetryTopic } from '@pumpwatch/protocol';
 import {
   type PumpwatchServer,
   parseServerConfig,
@@ -246,6 +246,52 @@ describe('MQTT identities and pump ownership (issue #11)', () => {
     expect(after.status).toBe('ok');
     await a.endAsync();
     await b.endAsync();
+  });
+
+  it('confirms a hub its own commits only: no hub may forge a watermark or read another hub’s (issue 15)', async () => {
+    const before = await health(server);
+    const a = await hub('hub-a', 'hub-a:confirm');
+    const seen: Array<{ topic: string; payload: string }> = [];
+    a.on('message', (topic, payload) => seen.push({ topic, payload: payload.toString() }));
+    await a.subscribeAsync(hubCommittedTopic(prefix, 'hub-a'), { qos: 1 });
+    await a.publishAsync(telemetryTopic(prefix, 'hub-a', 'PUMP-CONFIRM-A'), sample(0), { qos: 1 });
+    const own = await waitFor(
+      () =>
+        seen.find(
+          (m) => m.topic === hubCommittedTopic(prefix, 'hub-a') && m.payload.includes('PUMP-CONFIRM-A'),
+        ),
+      { what: 'the server’s watermark for hub-a' },
+    );
+    expect(JSON.parse(own.payload).pumps['PUMP-CONFIRM-A']).toEqual({ seq: 0 });
+
+    // A forged watermark is refused at the broker (aedes drops the publisher), and the retained one stays the server's.
+    const forger = await hub('hub-a', 'hub-a:forger');
+    forger.on('error', () => undefined);
+    forger.publish(
+      hubCommittedTopic(prefix, 'hub-a'),
+      JSON.stringify({ v: 1, run: 'forged', ts: 1, pumps: { 'PUMP-CONFIRM-A': { seq: 999 } } }),
+      { qos: 0 },
+    );
+    await sleep(500);
+    await forger.endAsync(true);
+    // Another hub's watermarks are not delivered, whatever the subscription.
+    await a.subscribeAsync(hubCommittedTopic(prefix, 'hub-b'), { qos: 1 }).catch(() => undefined);
+    const b = await hub('hub-b', 'hub-b:confirm');
+    await b.publishAsync(telemetryTopic(prefix, 'hub-b', 'PUMP-CONFIRM-B'), sample(0), { qos: 1 });
+    await sleep(1000);
+    expect(seen.some((m) => m.payload.includes('forged'))).toBe(false);
+    expect(seen.some((m) => m.topic === hubCommittedTopic(prefix, 'hub-b'))).toBe(false);
+    await a.endAsync();
+    await b.endAsync();
+    const reader = await hub('hub-a', 'hub-a:reader');
+    const retained = new Promise<string>((resolve) =>
+      reader.on('message', (_t, payload) => resolve(payload.toString())),
+    );
+    await reader.subscribeAsync(hubCommittedTopic(prefix, 'hub-a'), { qos: 1 });
+    expect(JSON.parse(await retained).run).not.toBe('forged');
+    await reader.endAsync();
+    const after = await health(server);
+    expect(after.mqttAuth.refusedPublishes - before.mqttAuth.refusedPublishes).toBeGreaterThanOrEqual(1);
   });
 
   it("refuses a hub that connects with the server's client id, and the server keeps ingesting", async () => {

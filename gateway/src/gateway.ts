@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { telemetrySampleSchema } from '@pumpwatch/protocol';
 import type { GatewayConfig } from './config/schema.js';
+import { ConfirmationController, type ConfirmationStatus } from './confirm/confirmation-controller.js';
+import { type CommandRunner, localCommandRunner } from './confirm/local-command.js';
 import { GatewayError } from './errors.js';
 import { createSilentLogger, type Logger } from './logger.js';
 import { HubConnection } from './mqtt/hub-connection.js';
@@ -37,7 +39,7 @@ export interface GatewayStatus {
   connected: boolean;
   pumps: Record<string, PumpStatus>;
   outbox: {
-    /** Samples on disk not yet acknowledged by the broker. */
+    /** Samples on disk not yet confirmed by the server (docs/gateway.md, "Nothing lost"). */
     depth: number;
     /** Publishes waiting for their PUBACK. */
     inFlight: number;
@@ -46,6 +48,8 @@ export interface GatewayStatus {
   };
   /** Hub time of the last PUBACK for telemetry; null before the first. */
   lastPublishAt: number | null;
+  /** End-to-end confirmation: whether anyone is confirming this hub's samples. */
+  confirmation: ConfirmationStatus | null;
   /** Readings refused because they failed the telemetry schema (they get no seq). */
   rejectedReadings: number;
 }
@@ -58,6 +62,8 @@ export interface GatewayDeps {
   sources?: PumpSource[];
   /** The radio for BLE pumps (default: noble, loaded only if a BLE pump is configured). */
   bleTransport?: BleTransportFactory;
+  /** Runs `confirm.alarm.command`; tests record the calls instead. */
+  runCommand?: CommandRunner;
 }
 
 export interface Gateway {
@@ -67,7 +73,7 @@ export interface Gateway {
   status(): GatewayStatus;
 }
 
-const readingSchema = telemetrySampleSchema.omit({ seq: true });
+const readingSchema = telemetrySampleSchema.omit({ seq: true, epoch: true });
 
 /** The gateway's composition root: sources → validate → seq + durable outbox → MQTT. */
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
@@ -83,6 +89,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   let store: OutboxStore | null = null;
   let drain: OutboxDrain | null = null;
   let connection: HubConnection | null = null;
+  let confirmation: ConfirmationController | null = null;
   let phase: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' = 'idle';
   let lastPublishAt: number | null = null;
   let rejectedReadings = 0;
@@ -160,16 +167,36 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       outbox: () => ({ depth: opened.depth, dropped: opened.dropped }),
       onConnect: () => {
         for (const [pumpId, status] of pumps) publishLink(pumpId, status);
+        confirmation?.onConnect();
         drain?.kick();
       },
+      onCommitted: (committed) => {
+        confirmation
+          ?.onCommitted(committed)
+          .catch((error: unknown) => logger.error({ err: error }, 'could not apply a commit watermark'));
+      },
+      onBadCommitted: (detail) => confirmation?.onBadWatermark(detail),
     });
     connection = hub;
-    drain = new OutboxDrain(opened, hub, config.outbox.maxInFlight, {
-      acknowledged: () => {
+    const outboxDrain = new OutboxDrain(opened, hub, config.outbox.maxInFlight, {
+      acknowledged: async (entry) => {
         lastPublishAt = now();
+        await confirmation?.onPuback(entry);
       },
       error: (error, entry) => logger.warn({ err: error, outboxId: entry?.id }, 'publish failed; will retry'),
     });
+    drain = outboxDrain;
+    confirmation = new ConfirmationController({
+      config: config.confirm,
+      hubId: config.hubId,
+      store: opened,
+      drain: outboxDrain,
+      link: hub,
+      now,
+      logger,
+      runCommand: deps.runCommand ?? localCommandRunner(logger, config.confirm.alarm.commandTimeoutMs),
+    });
+    confirmation.start();
     phase = 'running';
     hub.connect();
     await Promise.all(sources.map((source) => source.start(listener)));
@@ -185,6 +212,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     phase = 'stopping';
     await Promise.allSettled(sources.map((source) => source.stop()));
     await Promise.allSettled([...pendingAppends]);
+    confirmation?.stop();
     await drain?.stop();
     await connection?.close();
     await store?.close();
@@ -209,6 +237,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       ),
       outbox: { depth: store?.depth ?? 0, inFlight: drain?.inFlight ?? 0, dropped: store?.dropped ?? 0 },
       lastPublishAt,
+      confirmation: confirmation?.status() ?? null,
       rejectedReadings,
     };
   }

@@ -2,6 +2,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayStatus } from './gateway.js';
+import { gatewayMetrics, METRICS_CONTENT_TYPE } from './metrics.js';
+import { statusPage } from './status-page.js';
 
 export interface StatusServer {
   readonly url: string;
@@ -9,9 +11,10 @@ export interface StatusServer {
 }
 
 /**
- * The hub's local status endpoint: `GET /status` returns the gateway status as JSON (each pump's link,
- * driver figures, last seq and reading; outbox depth, in flight and dropped; last publish). Read only,
- * no authentication, so it listens on loopback unless configured otherwise.
+ * The hub's local status endpoint: `GET /` a page for people (status-page.ts), `GET /status` returns the gateway status as JSON (each pump's link,
+ * driver figures, last seq and reading; outbox depth, in flight and dropped; last publish), and
+ * `GET /metrics` the same figures for Prometheus, counted without a pump's name (metrics.ts). Read
+ * only, no authentication, so it listens on loopback unless configured otherwise.
  */
 export async function startStatusServer(
   status: () => GatewayStatus,
@@ -19,7 +22,17 @@ export async function startStatusServer(
 ): Promise<StatusServer> {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
-    if (request.method !== 'GET' || (path !== '/status' && path !== '/')) {
+    if (request.method === 'GET' && path === '/metrics') {
+      response.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' });
+      response.end(gatewayMetrics(status()));
+      return;
+    }
+    if (request.method === 'GET' && path === '/') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(statusPage(status()));
+      return;
+    }
+    if (request.method !== 'GET' || path !== '/status') {
       response.writeHead(404, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'GET /status' } }));
       return;

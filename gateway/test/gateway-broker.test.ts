@@ -99,6 +99,8 @@ describe('gateway against a real broker', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'pumpwatch-gw-broker-')),
       heartbeatMs: 60_000,
       outbox: { maxInFlight: 16 },
+      // No server here, only a broker: the PUBACK path of an older server (gateway-confirm.test.ts has the rest).
+      confirm: { mode: 'broker' },
       pumps: [{ pumpId: 'P-1', driver: 'simulated' }],
     });
     const gateway: Gateway = createGateway(config, { sources: [source] });
@@ -149,6 +151,7 @@ describe('gateway against a real broker', () => {
       hubId: 'HUB-R',
       mqtt: { url: `mqtt://127.0.0.1:${port}`, reconnectPeriodMs: 100 },
       dataDir: mkdtempSync(join(tmpdir(), 'pumpwatch-gw-restart-')),
+      confirm: { mode: 'broker' },
       pumps: [{ pumpId: 'P-1', driver: 'simulated' }],
     });
     const offline = createGateway(config, { sources: [new TickingSource()] });

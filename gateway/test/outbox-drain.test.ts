@@ -22,14 +22,18 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function setup(maxInFlight: number) {
+/** `freeOnPuback`: the hook removes acknowledged entries, as the gateway does for an older server. */
+async function setup(maxInFlight: number, freeOnPuback = true) {
   const store = await OutboxStore.open(mkdtempSync(join(tmpdir(), 'pumpwatch-gw-drain-')), {
     maxEntries: 1000,
   });
   const transport = new ManualTransport();
   const acked: number[] = [];
   const drain = new OutboxDrain(store, transport, maxInFlight, {
-    acknowledged: (entry) => acked.push(entry.sample.seq),
+    acknowledged: async (entry) => {
+      acked.push(entry.sample.seq);
+      if (freeOnPuback) await store.remove(entry.id, entry.pumpId);
+    },
     error: () => {},
   });
   cleanups.push(async () => {
@@ -57,6 +61,28 @@ describe('OutboxDrain', () => {
     await vi.waitFor(() => expect(transport.sent).toHaveLength(5));
     expect(store.depth).toBe(9);
     expect(drain.inFlight).toBe(4);
+  });
+
+  it('keeps acknowledged entries unless the hook frees them, and rewind sends them again', async () => {
+    const { store, transport, drain, acked, append } = await setup(8, false);
+    await append(3);
+    drain.kick();
+    await vi.waitFor(() => expect(transport.sent).toHaveLength(3));
+    for (const sent of transport.sent) sent.ack();
+    await vi.waitFor(() => expect(acked).toHaveLength(3));
+    expect(store.depth).toBe(3);
+    // Nothing is sent twice on its own…
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(transport.sent).toHaveLength(3);
+    // …until a rewind (a reconnect, a server restart): then all that is held, oldest first.
+    drain.rewind();
+    await vi.waitFor(() => expect(transport.sent).toHaveLength(6));
+    expect(transport.sent.slice(3).map((s) => s.seq)).toEqual([0, 1, 2]);
+    expect(await store.confirmThrough('A', store.epoch, 1)).toBe(2);
+    expect(store.depth).toBe(1);
+    drain.rewind();
+    await vi.waitFor(() => expect(transport.sent).toHaveLength(7));
+    expect(transport.sent[6]?.seq).toBe(2);
   });
 
   it('drains everything in order while new samples keep arriving', async () => {

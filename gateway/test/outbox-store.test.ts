@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClassicLevel } from 'classic-level';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OutboxStore } from '../src/outbox/outbox-store.js';
 import type { PumpReadingSample } from '../src/sources/pump-source.js';
@@ -104,5 +105,64 @@ describe('OutboxStore locking', () => {
     await expect(OutboxStore.open(dir, { maxEntries: 10 })).rejects.toMatchObject({
       code: 'STORE_OPEN_FAILED',
     });
+  });
+});
+
+describe('OutboxStore epochs and confirmation (issue 15)', () => {
+  const reading = { v: 1 as const, ts: 1, state: 'infusing' as const, rate_mL_h: 1, vi_mL: 0, alarms: [] };
+
+  it('gives a fresh store an epoch, keeps it across restarts, and a wiped one gets another', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-outbox-epoch-'));
+    const first = await OutboxStore.open(dir, { maxEntries: 100 });
+    const epoch = first.epoch;
+    expect(epoch).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    expect((await first.append('P', reading)).epoch).toBe(epoch);
+    await first.close();
+    const again = await OutboxStore.open(dir, { maxEntries: 100 });
+    expect(again.epoch).toBe(epoch);
+    await again.close();
+    const wiped = await OutboxStore.open(mkdtempSync(join(tmpdir(), 'pw-outbox-epoch-')), {
+      maxEntries: 100,
+    });
+    expect(wiped.epoch).not.toBe(epoch);
+    await wiped.close();
+  });
+
+  it('keeps a store from before epochs without one: its seq counter never restarted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-outbox-legacy-'));
+    const first = await OutboxStore.open(dir, { maxEntries: 100 });
+    await first.append('P', reading);
+    await first.close();
+    const raw = new ClassicLevel<string, string>(dir);
+    await raw.del('m!epoch');
+    await raw.close();
+    const upgraded = await OutboxStore.open(dir, { maxEntries: 100 });
+    expect(upgraded.epoch).toBeUndefined();
+    const next = await upgraded.append('P', reading);
+    expect(next).not.toHaveProperty('epoch');
+    expect(next.seq).toBe(1);
+    await upgraded.close();
+  });
+
+  it('frees entries through a watermark of its own epoch, after a restart too, and reports floors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-outbox-confirm-'));
+    const store = await OutboxStore.open(dir, { maxEntries: 100 });
+    for (let i = 0; i < 5; i++) await store.append('P', reading);
+    await store.append('Q', reading);
+    expect(store.floors()).toEqual({ P: 0, Q: 0 });
+    expect(await store.confirmThrough('P', 'another-epoch', 10)).toBe(0);
+    expect(await store.confirmThrough('P', store.epoch, 2)).toBe(3);
+    expect(store.floors()).toEqual({ P: 3, Q: 0 });
+    expect(store.serverConfirms).toBe(false);
+    await store.markServerConfirms();
+    await store.close();
+    const reopened = await OutboxStore.open(dir, { maxEntries: 100 });
+    expect(reopened.serverConfirms).toBe(true);
+    expect(reopened.depth).toBe(3);
+    expect(await reopened.confirmThrough('P', reopened.epoch, 4)).toBe(2);
+    expect(await reopened.confirmThrough('Q', reopened.epoch, 0)).toBe(1);
+    expect(reopened.depth).toBe(0);
+    expect(reopened.floors()).toEqual({ P: 5, Q: 1 });
+    await reopened.close();
   });
 });

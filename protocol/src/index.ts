@@ -1,6 +1,7 @@
 export * from './alert.js';
 export * from './api.js';
 export * from './care.js';
+export * from './confirmation.js';
 export * from './history.js';
 export * from './ids.js';
 export * from './ingest.js';

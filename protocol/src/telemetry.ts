@@ -34,6 +34,9 @@ export const alarmFlagSchema = z
 
 export const MAX_RATE_ML_H = 10_000;
 
+/** A hub store's epoch (telemetry `epoch`, docs/protocol.md "Confirmation"). */
+export const epochSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'an epoch is 1–32 of A–Z a–z 0–9 _ -');
+
 /** Telemetry sample, version 1. Field names carry units; never rename them (docs/protocol.md). */
 export const telemetrySampleSchema = z.object({
   v: z.literal(1),
@@ -50,6 +53,12 @@ export const telemetrySampleSchema = z.object({
   alarms: z.array(alarmFlagSchema).max(32).default([]),
   /** Hub clock when the gateway read the sample (epoch ms); with `ts` (pump clock) it reveals clock skew. */
   hubTs: z.number().int().positive().max(8.64e15).optional(),
+  /**
+   * The hub store's epoch: a new one each time a hub's data directory starts afresh (its seqs start
+   * again at 0), so the server opens a new duplicate window instead of discarding the new seqs as
+   * repeats. Absent from hubs whose store predates epochs: their counter never restarted.
+   */
+  epoch: epochSchema.optional(),
 });
 export type TelemetrySample = z.infer<typeof telemetrySampleSchema>;
 export type TelemetrySampleInput = z.input<typeof telemetrySampleSchema>;

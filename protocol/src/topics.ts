@@ -26,6 +26,9 @@ export type ParsedTopic =
   | { kind: 'hubStatus'; hubId: string }
   | { kind: 'telemetry'; hubId: string; pumpId: string }
   | { kind: 'pumpLink'; hubId: string; pumpId: string }
+  /** The server's own confirmation to a hub (confirmation.ts): it hears itself, and ignores it. */
+  | { kind: 'hubCommitted'; hubId: string }
+  | { kind: 'hubFloor'; hubId: string }
   /** A topic of the right shape whose hub or pump id is a reserved name (ids.ts): refused, not unknown. */
   | { kind: 'reserved'; id: string }
   | { kind: 'unknown' };
@@ -40,6 +43,8 @@ export function parseTopic(prefix: string, topic: string): ParsedTopic {
   const hubId = parts[1];
   if (hubId === undefined || !isValidId(hubId)) return { kind: 'unknown' };
   if (parts.length === 3 && parts[2] === 'status') return { kind: 'hubStatus', hubId };
+  if (parts.length === 3 && parts[2] === 'committed') return { kind: 'hubCommitted', hubId };
+  if (parts.length === 3 && parts[2] === 'floor') return { kind: 'hubFloor', hubId };
   const pumpId = parts[3];
   if (parts.length === 5 && parts[2] === 'pumps' && pumpId && isValidId(pumpId)) {
     if (parts[4] === 'telemetry') return { kind: 'telemetry', hubId, pumpId };

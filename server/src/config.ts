@@ -12,6 +12,7 @@ import {
   tlsConfigSchema,
 } from './auth/auth-config.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_PACKET_BYTES } from './broker/limits.js';
+import { confirmConfigSchema, heartbeatConfigSchema } from './confirm/config.js';
 import { PumpwatchError } from './errors.js';
 import { pagingConfigSchema } from './paging/channels/config.js';
 import { storeConfigFromEnv, storeConfigSchema } from './store/config.js';
@@ -133,6 +134,10 @@ export const serverConfigSchema = z.object({
   /** Paging channels to a person's phone and mailbox (docs/paging.md); each is off until configured. */
   paging: pagingConfigSchema,
 });
+  /** `GET /metrics` for Prometheus: served only behind a token or on its own address (docs/operations.md). */
+  metrics: metricsConfigSchema,
+  confirm: confirmConfigSchema,
+  heartbeat: heartbeatConfigSchema,
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
 
@@ -207,6 +212,10 @@ function readConfigFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
+  if (env.PUMPWATCH_HEARTBEAT_URL) {
+    merged.heartbeat = { ...(merged.heartbeat as object | undefined), url: env.PUMPWATCH_HEARTBEAT_URL };
+  }
+  merged.metrics = metricsConfigFromEnv(merged.metrics, env);
   } catch (error) {
     throw new PumpwatchError('CONFIG_UNREADABLE', `cannot read config file ${file}: ${String(error)}`);
   }

@@ -14,6 +14,7 @@ export {
   type ServerDeps,
   startPumpwatchServer,
 } from './server.js';
+export { openDuckDbStore } from './store/duckdb/open-duckdb-store.js';
 export { openMemoryStore } from './store/memory/open-memory-store.js';
 export { composeWard, type Ward, type WardOptions } from './ward/compose-ward.js';
 export type { WardEffects } from './ward/effects.js';

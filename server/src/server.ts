@@ -12,6 +12,7 @@ import { serverClientId } from './broker/server-client-id.js';
 import { CareService } from './care/care-service.js';
 import { redactFrame } from './care/redact.js';
 import type { ServerConfig } from './config.js';
+import { composeConfirmation } from './confirm/compose-confirmation.js';
 import { InternalErrors } from './guard.js';
 import { buildApp } from './http/app.js';
 import { type DeclaredRoute, declaredRoutes } from './http/security.js';
@@ -212,6 +213,32 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
     const app = await buildApp({
       logger,
       ward: ward.shell,
+    const confirmation = composeConfirmation({
+      confirm: config.confirm,
+      heartbeat: config.heartbeat,
+      topicPrefix: config.mqtt.topicPrefix,
+      samples: store.samples,
+      restored: restored.seqs,
+      hubOf: (pumpId) => ward.shell.view(pumpId)?.hubId,
+      now,
+      logger,
+      onError,
+      healthy: async () => {
+        if (!subscriber?.connected()) return { ok: false, reason: 'not connected to the broker' };
+        const tickAt = ward.shell.lastTickAt;
+        if (tickAt === null || now() - tickAt > config.heartbeat.maxTickAgeMs)
+          return { ok: false, reason: 'the alert engine has not ticked' };
+        const failing = Object.entries(await store.components()).find(([, component]) => !component.ok);
+        return failing ? { ok: false, reason: `${failing[0]} not ok` } : { ok: true };
+      },
+    });
+    const ingest = new TelemetryIngest(
+      config.mqtt.topicPrefix,
+      stats,
+      confirmation.handlers(ward.shell),
+      logger,
+      now,
+    );
       care,
       oncall,
       pager: pager.service,
@@ -273,6 +300,8 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
           auth: { mode: security.mode, websocketRejected: wsHub.rejectedCount },
           ...(security.brokerAuth ? { mqttAuth: { ...security.brokerAuth.stats } } : {}),
           ...(broker ? { mqttBroker: { ...broker.stats } } : {}),
+          confirmation: confirmation.service.snapshot(),
+          ...(confirmation.heartbeat ? { heartbeat: confirmation.heartbeat.snapshot() } : {}),
         }),
       },
     });
@@ -324,6 +353,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
         cleanups.push(() => pager.service.stop());
         pumpFrames.start();
         cleanups.push(() => {
+          onConnect: () => confirmation.onBrokerConnect(),
           ward.shell.stop();
           pumpFrames.stop();
         });
@@ -336,6 +366,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
       const httpUrl = `${tls ? 'https' : 'http'}://${config.http.host}:${port}`;
       pager.setBaseUrl(httpUrl);
       logger.info({ url: httpUrl }, 'pumpwatch server listening');
+        confirmation.attach(client);
       return {
         httpUrl,
         mqttUrl: mqttUrl(),
@@ -346,6 +377,8 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
         care,
         paging,
         pager: pager.service,
+        confirmation.start();
+        cleanups.push(() => confirmation.stop());
         oncall,
         httpRoutes: () => declaredRoutes(app),
         stop: close,

@@ -26,6 +26,32 @@ describe('decodeMessage', () => {
     expect(decoded).toMatchObject({ kind: 'pumpLink', pumpId: 'pump-1', link: { state: 'down' } });
   });
 
+  it('accepts a hub floor, refuses a bad one, and knows its own commit watermarks (issue 15)', () => {
+    const floor = { v: 1, ts: 5, epoch: 'E1', pumps: { 'pump-1': 42 } };
+    expect(decodeMessage(prefix, 'pumpwatch/v1/hubs/hub-1/floor', bytes(JSON.stringify(floor)))).toEqual({
+      kind: 'hubFloor',
+      hubId: 'hub-1',
+      floor,
+    });
+    const bad = decodeMessage(
+      prefix,
+      'pumpwatch/v1/hubs/hub-1/floor',
+      bytes('{"v":1,"ts":5,"pumps":{"p":-1}}'),
+    );
+    expect(bad).toMatchObject({ kind: 'rejected', reason: 'schema_invalid' });
+    // The server hears its own retained watermarks through its `#` subscription: not an unknown topic.
+    expect(decodeMessage(prefix, 'pumpwatch/v1/hubs/hub-1/committed', bytes('anything'))).toEqual({
+      kind: 'ownConfirmation',
+    });
+  });
+
+  it("keeps a sample's epoch and refuses a malformed one", () => {
+    const decoded = decodeMessage(prefix, telemetry, bytes(JSON.stringify(sample({ epoch: 'Xw3_-9' }))));
+    expect(decoded).toMatchObject({ kind: 'telemetry', sample: { epoch: 'Xw3_-9' } });
+    const bad = decodeMessage(prefix, telemetry, bytes(JSON.stringify({ ...sample(), epoch: 'no spaces' })));
+    expect(bad).toMatchObject({ kind: 'rejected', reason: 'schema_invalid' });
+  });
+
   it.each([
     ['payload_too_large', telemetry, bytes(`{"pad":"${'x'.repeat(70_000)}"}`)],
     ['unknown_topic', 'pumpwatch/v1/hubs/hub-1/whatever', bytes('{}')],

@@ -60,6 +60,7 @@ function memorySamples(latest: StoredSample[] = []): SampleStore & { appended: S
     appended,
     append: (row) => appended.push(row),
     flush: async () => undefined,
+    committed: async () => undefined,
     query: async () => [],
     buckets: async () => [],
     latestPerPump: async () => latest,

@@ -11,6 +11,19 @@ export interface RunningMosquitto {
   pid: number;
   version: string;
   stop(): Promise<void>;
+  /** A crash: no shutdown, so nothing saved since the last autosave. */
+  kill(): Promise<void>;
+}
+
+export interface MosquittoOptions {
+  /** A fixed port, to restart the broker where its clients reconnect. */
+  port?: number;
+  /**
+   * Persistence in this directory, saved every `autosaveS` seconds (Mosquitto's periodic snapshot):
+   * a SIGKILL loses what it acknowledged since the last save.
+   */
+  persistenceDir?: string;
+  autosaveS?: number;
 }
 
 const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'];
@@ -20,11 +33,14 @@ const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'];
  * persistence, for the integration tests and the benchmark (scripts/support/mosquitto.ts). Open to
  * anonymous clients unless `extraConfig` brings its own authentication settings.
  */
-export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto> {
+export async function startMosquitto(
+  extraConfig = '',
+  options: MosquittoOptions = {},
+): Promise<RunningMosquitto> {
   const binary = MOSQUITTO.find((candidate) => existsSync(candidate));
   if (!binary)
     throw new Error('mosquitto is not installed (apt-get install mosquitto; npm test installs it)');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'pw-mosquitto-'));
   const configFile = join(dir, 'mosquitto.conf');
   writeFileSync(
@@ -32,7 +48,13 @@ export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto
     [
       `listener ${port} 127.0.0.1`,
       ...(extraConfig.includes('allow_anonymous') ? [] : ['allow_anonymous true']),
-      'persistence false',
+      ...(options.persistenceDir
+        ? [
+            'persistence true',
+            `persistence_location ${options.persistenceDir}/`,
+            `autosave_interval ${options.autosaveS ?? 5}`,
+          ]
+        : ['persistence false']),
       // Errors and warnings only: a line per connection for thousands of fake hubs would fill the pipe
       // whenever this process is busy, and a broker blocked on its log stops answering.
       'log_dest stderr',
@@ -66,6 +88,12 @@ export async function startMosquitto(extraConfig = ''): Promise<RunningMosquitto
       if (exited) return;
       const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
+      await done;
+    },
+    async kill() {
+      if (exited) return;
+      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
       await done;
     },
   };

@@ -10,6 +10,8 @@ import {
 import { pino } from 'pino';
 
 export interface ServerHarnessOptions {
+  /** The dead man's switch (docs/operations.md). */
+  heartbeat?: ServerConfigInput['heartbeat'];
   /** External broker; without it the server embeds aedes on a free port. */
   mqttUrl?: string;
   dataDir?: string;
@@ -95,6 +97,7 @@ export async function startTestServer(options: ServerHarnessOptions = {}): Promi
     dataDir: options.dataDir ?? tempDataDir(),
     ...(options.pumpOfflineAfterMs ? { pumpOfflineAfterMs: options.pumpOfflineAfterMs } : {}),
     ...(options.escalation ? { escalation: options.escalation } : {}),
+    ...(options.heartbeat ? { heartbeat: options.heartbeat } : {}),
     auth: options.auth ?? { mode: 'disabled' },
     logLevel: 'warn',
   });

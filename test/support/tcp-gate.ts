@@ -47,6 +47,11 @@ export class TcpGate {
     this.held = true;
   }
 
+  /** Cuts every connection through the gate, as a WAN link that went down. */
+  dropAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   release(): void {
     this.held = false;
   }

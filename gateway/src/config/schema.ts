@@ -102,6 +102,32 @@ export const gatewayConfigSchema = z
         maxInFlight: z.number().int().min(1).max(1000).default(64),
       })
       .prefault({}),
+    /** End-to-end confirmation by the server (docs/gateway.md, "Nothing lost"). */
+    confirm: z
+      .strictObject({
+        /**
+         * `auto`: keep samples until the server's watermark passes them; with a server that has never
+         * sent one, fall back to the broker's PUBACK after `fallbackAfterMs` (logged once). `server`:
+         * never fall back. `broker`: PUBACK only, as gateways before 0.2.
+         */
+        mode: z.enum(['auto', 'server', 'broker']).default('auto'),
+        fallbackAfterMs: z.number().int().min(1000).max(86_400_000).default(60_000),
+        /** Re-send what is held when the watermark has not moved for this long (doubling up to the max). */
+        resendAfterMs: z.number().int().min(500).max(3_600_000).default(15_000),
+        resendMaxMs: z.number().int().min(500).max(86_400_000).default(600_000),
+        /** "Monitoring not confirmed": samples waiting and no confirmation for this long. */
+        alarm: z
+          .strictObject({
+            afterMs: z.number().int().min(1000).max(86_400_000).default(120_000),
+            /** Run once when the state is entered (argv, no shell): a buzzer, an LED, a spoken message. */
+            command: z.array(z.string().min(1)).min(1).optional(),
+            /** Run once when confirmation resumes. */
+            clearCommand: z.array(z.string().min(1)).min(1).optional(),
+            commandTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
     /** Defaults for simulated pumps that do not set their own. */
     simulation: z
       .strictObject({

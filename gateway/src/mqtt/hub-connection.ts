@@ -1,5 +1,10 @@
 import {
+  type HubCommitted,
+  type HubFloor,
   type HubStatus,
+  hubCommittedSchema,
+  hubCommittedTopic,
+  hubFloorTopic,
   hubStatusTopic,
   type PumpLink,
   pumpLinkTopic,
@@ -23,6 +28,10 @@ export interface HubConnectionOptions {
   outbox: () => NonNullable<HubStatus['outbox']>;
   /** Called on every (re)connect, after the online status was sent: republish retained state here. */
   onConnect: () => void;
+  /** The server's commit watermarks for this hub (docs/protocol.md, "Confirmation"). */
+  onCommitted: (committed: HubCommitted) => void;
+  /** A `committed` message that failed its schema: logged, counted, ignored. */
+  onBadCommitted?: (detail: string) => void;
 }
 
 /** How long a graceful close waits for the offline status and in-flight PUBACKs before cutting. */
@@ -38,9 +47,11 @@ export class HubConnection implements TelemetryTransport {
   private heartbeat: NodeJS.Timeout | null = null;
   private ready = false;
   private readonly statusTopic: string;
+  private readonly committedTopic: string;
 
   constructor(private readonly options: HubConnectionOptions) {
     this.statusTopic = hubStatusTopic(options.topicPrefix, options.hubId);
+    this.committedTopic = hubCommittedTopic(options.topicPrefix, options.hubId);
   }
 
   /**
@@ -74,7 +85,19 @@ export class HubConnection implements TelemetryTransport {
       this.ready = true;
       logger.info({ url: settings.url, hubId }, 'connected to the broker');
       this.publishStatus(true);
+      // The retained watermark arrives at once; later ones as the server commits.
+      client.subscribe(this.committedTopic, { qos: 1 }, (error, granted) => {
+        if (error || granted?.some((grant) => grant.qos === 128))
+          logger.warn(
+            { err: error },
+            'cannot subscribe to the commit watermarks: the broker ACL may refuse it',
+          );
+      });
       this.options.onConnect();
+    });
+    client.on('message', (topic, payload) => {
+      if (topic !== this.committedTopic) return;
+      this.receiveCommitted(payload);
     });
     // The will is sent with each CONNECT: refresh its timestamp for every attempt.
     client.on('reconnect', () => {
@@ -93,6 +116,31 @@ export class HubConnection implements TelemetryTransport {
   publishTelemetry(pumpId: string, sample: TelemetrySample): Promise<void> {
     const topic = telemetryTopic(this.options.topicPrefix, this.options.hubId, pumpId);
     return this.publish(topic, JSON.stringify(sample), false);
+  }
+
+  /** What the hub still holds (QoS 1, not retained), before it re-sends: the server can then pass gaps. */
+  publishFloor(floor: HubFloor): Promise<void> {
+    return this.publish(
+      hubFloorTopic(this.options.topicPrefix, this.options.hubId),
+      JSON.stringify(floor),
+      false,
+    );
+  }
+
+  private receiveCommitted(payload: Buffer): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      this.options.onBadCommitted?.('invalid JSON');
+      return;
+    }
+    const parsed = hubCommittedSchema.safeParse(json);
+    if (!parsed.success) {
+      this.options.onBadCommitted?.(parsed.error.issues[0]?.message ?? 'schema');
+      return;
+    }
+    this.options.onCommitted(parsed.data);
   }
 
   /** Retained link state of one pump; dropped while disconnected (the gateway republishes on connect). */

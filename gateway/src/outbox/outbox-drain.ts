@@ -8,7 +8,12 @@ export interface TelemetryTransport {
 }
 
 export interface OutboxDrainHooks {
-  acknowledged(entry: OutboxEntry): void;
+  /**
+   * The broker has the entry (PUBACK). That frees its in-flight slot only: the entry stays in the
+   * outbox until the server's watermark passes it, unless the hook removes it (an older server that
+   * sends no watermarks, gateway/src/confirm).
+   */
+  acknowledged(entry: OutboxEntry): Promise<void> | void;
   error(error: Error, entry?: OutboxEntry): void;
 }
 
@@ -16,10 +21,11 @@ export interface OutboxDrainHooks {
 const RETRY_DELAY_MS = 500;
 
 /**
- * Publishes the outbox oldest first with at most `maxInFlight` publishes waiting for their PUBACK, and
- * removes each entry only once acknowledged. `kick()` whenever something may have changed (a new sample,
- * a connect, an ack). While the link is down nothing is sent; publishes already in flight are resent by
- * mqtt.js on reconnect, before anything new, so the order holds across reconnects.
+ * Publishes the outbox oldest first with at most `maxInFlight` publishes waiting for their PUBACK.
+ * Nothing is removed here: the server's watermark frees entries (or, for an older server, the
+ * `acknowledged` hook). `kick()` whenever something may have changed (a new sample, a connect, an ack);
+ * `rewind()` to send everything still held again. While the link is down nothing is sent; publishes
+ * already in flight are resent by mqtt.js on reconnect, before anything new, so the order holds.
  */
 export class OutboxDrain {
   /** Highest outbox id handed to the transport. */
@@ -41,6 +47,13 @@ export class OutboxDrain {
 
   get inFlight(): number {
     return this.inFlightCount;
+  }
+
+  /** Sends every entry still in the outbox again, oldest first: after a reconnect, a server restart… */
+  rewind(): void {
+    this.cursor = -1;
+    this.rewinds++;
+    this.kick();
   }
 
   kick(): void {
@@ -91,8 +104,7 @@ export class OutboxDrain {
       async () => {
         this.inFlightCount--;
         try {
-          await this.store.remove(entry.id);
-          this.hooks.acknowledged(entry);
+          await this.hooks.acknowledged(entry);
         } catch (error) {
           this.hooks.error(asError(error), entry);
         }

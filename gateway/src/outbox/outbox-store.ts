@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { TelemetrySample } from '@pumpwatch/protocol';
 import { ClassicLevel } from 'classic-level';
 import { GatewayError } from '../errors.js';
 import type { PumpReadingSample } from '../sources/pump-source.js';
 import { IdFifo } from './id-fifo.js';
 import { keepPrivate, makePrivateDir } from './private-files.js';
+import { PumpQueues } from './pump-queues.js';
 
 export interface OutboxEntry {
   id: number;
@@ -23,6 +25,9 @@ export interface OutboxStoreOptions {
 const OUTBOX_PREFIX = 'o!';
 const SEQ_PREFIX = 's!';
 const DROPPED_KEY = 'm!dropped';
+const EPOCH_KEY = 'm!epoch';
+/** Set once the server has ever sent a commit watermark to this hub (docs/protocol.md, "Confirmation"). */
+const SERVER_CONFIRMS_KEY = 'm!server-confirms';
 const ID_DIGITS = 16;
 const outboxKey = (id: number): string => OUTBOX_PREFIX + String(id).padStart(ID_DIGITS, '0');
 const seqKey = (pumpId: string): string => SEQ_PREFIX + pumpId;
@@ -41,12 +46,16 @@ type BatchOp = { type: 'put'; key: string; value: string } | { type: 'del'; key:
 
 /**
  * The hub's durable state in one LevelDB: per-pump `seq` counters and the outbox of samples not yet
- * acknowledged by the broker. A sample's seq and its outbox entry are written in the same atomic,
+ * confirmed (docs/protocol.md, "Confirmation"). A sample's seq and its outbox entry are written in the same atomic,
  * fsync'd batch, so after a crash or power loss a seq is either on disk with its sample or was never
  * handed out, and seq never repeats or goes backwards. Appends arriving together share one fsync.
  */
 export class OutboxStore {
   private readonly fifo = new IdFifo();
+  /** Per pump, the (id, seq) of its entries present, oldest first: what a watermark frees. */
+  private readonly queues = new PumpQueues();
+  private storeEpoch: string | undefined;
+  private confirmsSeen = false;
   private readonly seqs = new Map<string, number>();
   private readonly queue: PendingAppend[] = [];
   private flushing: Promise<void> | null = null;
@@ -81,9 +90,50 @@ export class OutboxStore {
     return store;
   }
 
-  /** Samples waiting for a PUBACK. */
+  /** Samples on disk, not yet confirmed (by the server's watermark, or by a PUBACK from an older server). */
   get depth(): number {
     return this.fifo.size;
+  }
+
+  /**
+   * This store's epoch, sent with every sample: a store created afresh gets a new one, so the server
+   * knows its seqs start again at 0. Undefined for a store from before epochs: its counter never restarted.
+   */
+  get epoch(): string | undefined {
+    return this.storeEpoch;
+  }
+
+  /** Whether this hub's server has ever sent a commit watermark (kept across restarts). */
+  get serverConfirms(): boolean {
+    return this.confirmsSeen;
+  }
+
+  async markServerConfirms(): Promise<void> {
+    if (this.confirmsSeen || this.closed) return;
+    this.confirmsSeen = true;
+    await this.db.put(SERVER_CONFIRMS_KEY, '1', { sync: true });
+  }
+
+  /**
+   * Forgets the pump's entries of this epoch with a seq ≤ `seq`: the server has committed them. Not
+   * fsync'd, as `remove`. Returns how many were freed.
+   */
+  async confirmThrough(pumpId: string, epoch: string | undefined, seq: number): Promise<number> {
+    if (this.closed || epoch !== this.storeEpoch) return 0;
+    const ids = this.queues.takeThrough(pumpId, seq, (id) => this.fifo.has(id));
+    if (ids.length === 0) return 0;
+    for (const id of ids) this.fifo.delete(id);
+    await this.db.batch(ids.map((id) => ({ type: 'del' as const, key: outboxKey(id) })));
+    return ids.length;
+  }
+
+  /** Per pump, the lowest seq still held, or its next seq when none is: the hub never sends below it. */
+  floors(): Record<string, number> {
+    const floors: Record<string, number> = {};
+    for (const [pumpId, last] of this.seqs) {
+      floors[pumpId] = this.queues.lowestSeq(pumpId, (id) => this.fifo.has(id)) ?? last + 1;
+    }
+    return floors;
   }
 
   /** Samples dropped over the budget since the store was created (persisted across restarts). */
@@ -123,8 +173,9 @@ export class OutboxStore {
    * Forgets an acknowledged entry. Not fsync'd: if the delete is lost to a power cut, the sample is
    * published again and the server drops the duplicate by seq.
    */
-  async remove(id: number): Promise<void> {
+  async remove(id: number, pumpId?: string): Promise<void> {
     if (this.closed || !this.fifo.delete(id)) return;
+    if (pumpId !== undefined) this.queues.lowestSeq(pumpId, (held) => this.fifo.has(held));
     await this.db.del(outboxKey(id));
   }
 
@@ -138,9 +189,11 @@ export class OutboxStore {
   }
 
   private async load(): Promise<void> {
-    for await (const key of this.db.keys({ gte: OUTBOX_PREFIX, lt: `${OUTBOX_PREFIX}~` })) {
+    for await (const [key, value] of this.db.iterator({ gte: OUTBOX_PREFIX, lt: `${OUTBOX_PREFIX}~` })) {
       const id = Number(key.slice(OUTBOX_PREFIX.length));
+      const { pumpId, sample } = JSON.parse(value) as { pumpId: string; sample: TelemetrySample };
       this.fifo.push(id);
+      this.queues.push(pumpId, id, sample.seq);
       this.nextId = id + 1;
     }
     this.committedEnd = this.nextId;
@@ -148,6 +201,14 @@ export class OutboxStore {
       this.seqs.set(key.slice(SEQ_PREFIX.length), Number(value));
     }
     this.droppedTotal = Number((await this.db.get(DROPPED_KEY)) ?? 0);
+    this.confirmsSeen = (await this.db.get(SERVER_CONFIRMS_KEY)) === '1';
+    this.storeEpoch = await this.db.get(EPOCH_KEY);
+    const fresh = this.storeEpoch === undefined && this.seqs.size === 0 && this.fifo.size === 0;
+    if (fresh && this.droppedTotal === 0) {
+      // A new store: its seqs start at 0, so it needs an epoch the server has never seen.
+      this.storeEpoch = randomBytes(9).toString('base64url');
+      await this.db.put(EPOCH_KEY, this.storeEpoch, { sync: true });
+    }
   }
 
   private scheduleFlush(): void {
@@ -184,7 +245,11 @@ export class OutboxStore {
     for (const [i, { pumpId, sample }] of group.entries()) {
       const seq = (stagedSeqs.get(pumpId) ?? this.seqs.get(pumpId) ?? -1) + 1;
       stagedSeqs.set(pumpId, seq);
-      const full: TelemetrySample = { ...sample, seq };
+      const full: TelemetrySample = {
+        ...sample,
+        seq,
+        ...(this.storeEpoch !== undefined && { epoch: this.storeEpoch }),
+      };
       samples.push(full);
       ops.push({ type: 'put', key: outboxKey(firstId + i), value: JSON.stringify({ pumpId, sample: full }) });
     }
@@ -205,7 +270,11 @@ export class OutboxStore {
     // An old entry acknowledged while this batch was written is still counted as dropped: a rare,
     // harmless overcount, where an undercount would hide a gap from the server.
     for (const id of droppedOld) this.fifo.delete(id);
-    for (let i = droppedNew; i < group.length; i++) this.fifo.push(firstId + i);
+    for (let i = droppedNew; i < group.length; i++) {
+      this.fifo.push(firstId + i);
+      this.queues.push(group[i]?.pumpId as string, firstId + i, (samples[i] as TelemetrySample).seq);
+    }
+    if (droppedOld.length > 0) this.queues.skipAbsent((id) => this.fifo.has(id));
     this.committedEnd = firstId + group.length;
     this.droppedTotal += excess;
     return samples;

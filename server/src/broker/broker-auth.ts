@@ -28,7 +28,8 @@ export type ConnectVerdict = 0 | 3 | 5;
 /**
  * Who may do what on the embedded broker: each hub logs in with its own credentials (username = hub
  * id) and may publish, subscribe and be delivered to only under `{prefix}/hubs/{hubId}/`; the server's
- * own client, connected in-process, reads everything and publishes nothing. A client id is tied to the
+ * own client, connected in-process, reads everything and publishes only the commit watermarks
+ * (`{prefix}/hubs/{hubId}/committed`, which no hub may publish). A client id is tied to the
  * identity (`clientIdFits`), so nobody can take over another client's session. Every refusal is counted
  * (`/api/health` → `mqttAuth`).
  */
@@ -108,7 +109,12 @@ export class BrokerAuthorizer {
     // Messages the broker publishes itself (client null) are its own business.
     if (!client) return true;
     const identity = this.identities.get(client);
-    const ok = identity?.kind === 'hub' && this.ownsTopic(identity.hubId, topic);
+    const ok =
+      identity?.kind === 'hub'
+        ? this.ownsTopic(identity.hubId, topic) && !isCommittedTopic(topic)
+        : identity?.kind === 'server' &&
+          isCommittedTopic(topic) &&
+          topic.startsWith(`${this.topicPrefix}/hubs/`);
     if (!ok) this.stats.refusedPublishes += 1;
     return ok;
   }
@@ -147,6 +153,11 @@ export class BrokerAuthorizer {
   private ownsTopic(hubId: string, topic: string): boolean {
     return topic.startsWith(`${this.topicPrefix}/hubs/${hubId}/`);
   }
+}
+
+/** Only the server says what it has committed (docs/protocol.md, "Confirmation"). */
+function isCommittedTopic(topic: string): boolean {
+  return topic.endsWith('/committed');
 }
 
 function sameSecret(given: Buffer, expected: string): boolean {

@@ -1,5 +1,7 @@
 import {
+  type HubFloor,
   type HubStatus,
+  hubFloorSchema,
   hubStatusSchema,
   type IngestRejectReason,
   MAX_PAYLOAD_BYTES,
@@ -14,6 +16,9 @@ export type DecodedMessage =
   | { kind: 'telemetry'; hubId: string; pumpId: string; sample: TelemetrySample }
   | { kind: 'hubStatus'; hubId: string; status: HubStatus }
   | { kind: 'pumpLink'; hubId: string; pumpId: string; link: PumpLink }
+  | { kind: 'hubFloor'; hubId: string; floor: HubFloor }
+  /** The server's own confirmations, heard back through its `#` subscription. */
+  | { kind: 'ownConfirmation' }
   | { kind: 'rejected'; reason: IngestRejectReason; detail: string };
 
 /**
@@ -28,6 +33,8 @@ export function decodeMessage(prefix: string, topic: string, payload: Uint8Array
   if (parsedTopic.kind === 'unknown') return { kind: 'rejected', reason: 'unknown_topic', detail: topic };
   if (parsedTopic.kind === 'reserved') return { kind: 'rejected', reason: 'reserved_id', detail: topic };
 
+  if (parsedTopic.kind === 'hubCommitted') return { kind: 'ownConfirmation' };
+
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
@@ -39,6 +46,11 @@ export function decodeMessage(prefix: string, topic: string, payload: Uint8Array
     const status = hubStatusSchema.safeParse(json);
     if (!status.success) return schemaInvalid(topic, status.error.issues);
     return { kind: 'hubStatus', hubId: parsedTopic.hubId, status: status.data };
+  }
+  if (parsedTopic.kind === 'hubFloor') {
+    const floor = hubFloorSchema.safeParse(json);
+    if (!floor.success) return schemaInvalid(topic, floor.error.issues);
+    return { kind: 'hubFloor', hubId: parsedTopic.hubId, floor: floor.data };
   }
   if (parsedTopic.kind === 'pumpLink') {
     const link = pumpLinkSchema.safeParse(json);

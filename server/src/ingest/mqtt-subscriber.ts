@@ -14,6 +14,8 @@ export interface MqttSubscriberOptions {
   password?: string;
   topicPrefix: string;
   onMessage: (topic: string, payload: Buffer) => void;
+  /** After every (re)connect and subscribe: the commit watermarks are published again from here. */
+  onConnect?: () => void;
   logger: Logger;
   /** Where a listener's exception goes: thrown inside mqtt.js's emitter it would end the process. */
   onError?: ErrorSink;
@@ -21,6 +23,8 @@ export interface MqttSubscriberOptions {
 
 export interface MqttSubscriber {
   connected(): boolean;
+  /** QoS 1; resolves on the broker's PUBACK. */
+  publish(topic: string, payload: string, options: { retain: boolean }): Promise<void>;
   /** Why the last connection attempt failed, for `/api/health`. */
   lastError(): string | undefined;
   close(): Promise<void>;
@@ -60,6 +64,7 @@ export function startMqttSubscriber(options: MqttSubscriberOptions): MqttSubscri
         client.subscribe(serverSubscriptions(options.topicPrefix), { qos: 1 }, (error) => {
           if (error) logger.error({ err: error }, 'MQTT subscribe failed');
         });
+        options.onConnect?.();
       },
       onError,
     ),
@@ -85,6 +90,10 @@ export function startMqttSubscriber(options: MqttSubscriberOptions): MqttSubscri
   );
   return {
     connected: () => client.connected,
+    publish: (topic, payload, { retain }) =>
+      new Promise<void>((resolve, reject) => {
+        client.publish(topic, payload, { qos: 1, retain }, (error) => (error ? reject(error) : resolve()));
+      }),
     lastError: () => lastError,
     close: () => client.endAsync(true),
   };

@@ -1,4 +1,4 @@
-import type { HubStatus, IngestRejectReason, PumpLink, TelemetrySample } from '@pumpwatch/protocol';
+import type { HubFloor, HubStatus, IngestRejectReason, PumpLink, TelemetrySample } from '@pumpwatch/protocol';
 import type { Logger } from 'pino';
 import { decodeMessage } from './decode-message.js';
 import { type IngestStats, RejectionLogLimiter } from './ingest-stats.js';
@@ -8,6 +8,8 @@ export interface IngestHandlers {
   onSample(hubId: string, pumpId: string, sample: TelemetrySample): IngestRejectReason | undefined;
   onHubStatus(hubId: string, status: HubStatus): void;
   onPumpLink(hubId: string, pumpId: string, link: PumpLink): IngestRejectReason | undefined;
+  /** What a hub still holds, for the commit watermarks (server/src/confirm); optional for older callers. */
+  onHubFloor?(hubId: string, floor: HubFloor): void;
 }
 
 /**
@@ -45,6 +47,11 @@ export class TelemetryIngest {
           if (refused) this.reject(refused, topic);
           return;
         }
+        case 'hubFloor':
+          this.handlers.onHubFloor?.(message.hubId, message.floor);
+          return;
+        case 'ownConfirmation':
+          return;
         case 'rejected':
           this.reject(message.reason, message.detail);
           return;

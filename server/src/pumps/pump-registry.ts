@@ -9,7 +9,9 @@ export interface PumpRecord {
   lastSeen: number | null;
   /** The gateway's link to the pump, as last reported. */
   link: 'up' | 'down' | 'unknown';
+  /** Seqs seen in the hub store's current `epoch` (undefined: a hub without epochs). */
   readonly seqs: SeqWindow;
+  epoch: string | undefined;
 }
 
 export interface HubRecord {
@@ -47,6 +49,7 @@ export class PumpRegistry {
       lastSeen: null,
       link: 'unknown',
       seqs: new SeqWindow(),
+      epoch: undefined,
     };
     this.pumps.set(pumpId, created);
     return created;
@@ -59,7 +62,8 @@ export class PumpRegistry {
   movePump(pumpId: string, hubId: string): string | undefined {
     const record = this.pumps.get(pumpId);
     if (!record) return undefined;
-    if (record.hubId !== hubId) this.pumps.set(pumpId, { ...record, hubId, seqs: new SeqWindow() });
+    if (record.hubId !== hubId)
+      this.pumps.set(pumpId, { ...record, hubId, seqs: new SeqWindow(), epoch: undefined });
     return record.hubId;
   }
 

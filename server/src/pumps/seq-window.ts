@@ -17,6 +17,12 @@ export class SeqWindow {
     return this.maxSeq;
   }
 
+  /** Forgets every seq: a hub store that started afresh (a new epoch) counts from 0 again. */
+  reset(): void {
+    this.maxSeq = -1;
+    this.bits.fill(0);
+  }
+
   check(seq: number): SeqVerdict {
     if (seq > this.maxSeq) return 'new';
     if (this.maxSeq - seq >= this.size) return 'beyond_window';

@@ -14,6 +14,12 @@ export interface StoredSample {
   sample: TelemetrySample;
 }
 
+export interface RecentSeq {
+  pumpId: string;
+  seq: number;
+  epoch?: string;
+}
+
 export interface SampleQuery {
   from?: number;
   to?: number;
@@ -33,6 +39,11 @@ export interface BucketQuery extends SampleQuery {
 export interface SampleStore {
   append(row: StoredSample): void;
   flush(): Promise<void>;
+  /**
+   * Resolves once everything appended before the call is durable, at the store's own commit cadence:
+   * unlike `flush` it never forces a commit. The commit watermarks (server/src/confirm) wait on it.
+   */
+  committed(): Promise<void>;
   query(pumpId: string, query: SampleQuery): Promise<TelemetrySample[]>;
   /** min / max / mean per time bucket of one pump's samples (by pump time `ts`). */
   buckets(pumpId: string, query: BucketQuery): Promise<SampleBucket[]>;
@@ -41,8 +52,12 @@ export interface SampleStore {
    * `onBadRow` and is left out; without a handler it throws.
    */
   latestPerPump(onBadRow?: BadRowHandler): Promise<StoredSample[]>;
-  /** The newest `limit` seqs of every pump, to rebuild duplicate detection at start. */
-  recentSeqs(limit: number): Promise<Array<{ pumpId: string; seq: number }>>;
+  /**
+   * The newest `limit` seqs of every pump in its current epoch (that of the sample that arrived last),
+   * ascending, to rebuild duplicate detection and the commit watermarks at start. `epoch` is absent for
+   * samples from hubs without epochs.
+   */
+  recentSeqs(limit: number): Promise<RecentSeq[]>;
   /**
    * Retention: deletes samples the server received before `receivedBefore` (server clock), in small
    * transactions so ingest never waits behind it, and never one that a forwarder has yet to deliver.

@@ -93,9 +93,15 @@ export class WardCore {
     record.lastSeen = Math.min(row.receivedAt, now);
   }
 
-  /** Seqs seen before the restart, so a gateway's resend is not counted twice. Unknown pumps are skipped. */
-  restoreSeq(pumpId: string, seq: number): void {
-    this.registry.pump(pumpId)?.seqs.mark(seq);
+  /**
+   * Seqs seen before the restart (of the pump's current epoch), so a gateway's resend is not counted
+   * twice. Unknown pumps are skipped.
+   */
+  restoreSeq(pumpId: string, seq: number, epoch?: string): void {
+    const record = this.registry.pump(pumpId);
+    if (!record) return;
+    record.epoch = epoch;
+    record.seqs.mark(seq);
   }
 
   restoreAlert(alert: Alert): void {
@@ -108,6 +114,12 @@ export class WardCore {
   onSample(hubId: string, pumpId: string, sample: TelemetrySample, now: number): SampleOutcome {
     const record = this.ownedPump(hubId, pumpId);
     if (!record) return NOT_OWNED;
+    if (sample.epoch !== record.epoch) {
+      // The hub's store started afresh (its seqs restart at 0): a new duplicate window, not a flood of
+      // "duplicates". A hub without epochs never changes its undefined one.
+      record.epoch = sample.epoch;
+      record.seqs.reset();
+    }
     if (!record.seqs.mark(sample.seq)) return DUPLICATE;
     record.lastSeen = now;
     // The newest sample is the one the pump sent last: a higher seq, or (after a hub's counter restarted)

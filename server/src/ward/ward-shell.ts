@@ -21,6 +21,7 @@ import type {
   AlertStore,
   OrderStore,
   PumpParamsStore,
+  RecentSeq,
   SampleStore,
   StoredPumpParams,
 } from '../store/ports.js';
@@ -56,6 +57,7 @@ const LIST_LIMIT = 10_000;
  */
 export class WardShell implements IngestHandlers {
   private timer: NodeJS.Timeout | undefined;
+  private lastTick: number | null = null;
 
   constructor(private readonly deps: WardShellDeps) {}
 
@@ -68,6 +70,8 @@ export class WardShell implements IngestHandlers {
    */
   async restore(quarantine: Quarantine = new Quarantine()): Promise<{
     openAlerts: number;
+    /** The seqs restored into duplicate detection, for the commit watermarks (server/src/confirm). */
+    seqs: RecentSeq[];
     rejectedSettings: Array<{ pumpId: string; error: unknown }>;
     orders: StoredOrder[];
   }> {
@@ -101,8 +105,9 @@ export class WardShell implements IngestHandlers {
       quarantine.attempt('samples', row.pumpId, () => core.restorePump(row, now()));
     }
     // Only pumps restored above are looked up: a quarantined pump's seqs find no record.
-    for (const { pumpId, seq } of await samples.recentSeqs(65_536)) core.restoreSeq(pumpId, seq);
-    return { openAlerts, rejectedSettings, orders: restoredOrders };
+    const seqs = await samples.recentSeqs(65_536);
+    for (const { pumpId, seq, epoch } of seqs) core.restoreSeq(pumpId, seq, epoch);
+    return { openAlerts, seqs, rejectedSettings, orders: restoredOrders };
   }
 
   start(tickMs = 1000): void {
@@ -121,12 +126,18 @@ export class WardShell implements IngestHandlers {
 
   /** Escalation and liveness on the server clock; one pump failing stops neither the others nor the tick. */
   tick(): void {
+    this.lastTick = this.deps.now();
     const effects = this.deps.core.tick(this.deps.now(), (error, pumpId) =>
       pumpId === undefined
         ? this.deps.onError('ward/escalation', error)
         : this.deps.onError('ward/liveness-pump', error, { pumpId }),
     );
     this.carryOut(effects);
+  }
+
+  /** Server time of the last tick: a stuck engine stops the heartbeat (confirm/heartbeat.ts). */
+  get lastTickAt(): number | null {
+    return this.lastTick;
   }
 
   // --- Messages from the hubs (IngestHandlers) -------------------------------------------------------

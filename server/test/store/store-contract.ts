@@ -119,6 +119,58 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.alerts.get('nope')).toBeNull();
     });
 
+    it("keeps each sample's hub epoch, and restores only the current epoch's seqs (issue 15)", async () => {
+      const store = await open(factory.freshLocation());
+      // A hub without epochs (before issue 15), then its store wiped: seqs start again at 0.
+      for (let seq = 0; seq <= 4; seq += 1)
+        store.samples.append({
+          hubId: 'h',
+          pumpId: 'p1',
+          receivedAt: seq,
+          sample: sample({ seq, ts: 1000 + seq }),
+        });
+      for (let seq = 0; seq <= 1; seq += 1)
+        store.samples.append({
+          hubId: 'h',
+          pumpId: 'p1',
+          receivedAt: 10 + seq,
+          sample: sample({ seq, ts: 2000 + seq, epoch: 'E2' }),
+        });
+      store.samples.append({
+        hubId: 'h',
+        pumpId: 'p2',
+        receivedAt: 20,
+        sample: sample({ seq: 7, ts: 3000 }),
+      });
+      await store.samples.committed();
+      expect(await store.samples.recentSeqs(10)).toEqual([
+        { pumpId: 'p1', seq: 0, epoch: 'E2' },
+        { pumpId: 'p1', seq: 1, epoch: 'E2' },
+        { pumpId: 'p2', seq: 7 },
+      ]);
+      const rows = await store.samples.query('p1', { limit: 10 });
+      expect(rows.map((row) => row.epoch)).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        'E2',
+        'E2',
+      ]);
+    });
+
+    it('resolves committed() once what was appended before it is durable, and at once when nothing is', async () => {
+      const location = factory.freshLocation();
+      const store = await open(location);
+      await store.samples.committed();
+      store.samples.append({ hubId: 'h', pumpId: 'p', receivedAt: 1, sample: sample({ seq: 1, ts: 1000 }) });
+      await store.samples.committed();
+      await store.close();
+      const reopened = await open(location);
+      expect((await reopened.samples.query('p', { limit: 10 })).map((row) => row.seq)).toEqual([1]);
+    });
+
     it('orders samples by pump time whatever the arrival order, and knows each pump by its newest', async () => {
       const store = await open(factory.freshLocation());
       const arrivals: Array<[string, number, number]> = [

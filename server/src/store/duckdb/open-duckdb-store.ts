@@ -14,7 +14,7 @@ import { type DuckDbOnCallStore, onCallSchemaStatements, openDuckDbOnCallStore }
 import { PumpJsonTable } from './pump-json-table.js';
 import { DuckDbSampleSpool } from './sample-spool.js';
 import { DuckDbSampleStore } from './sample-store.js';
-import { ingestIdMigration, STAGING, schemaStatements } from './schema.js';
+import { epochMigration, ingestIdMigration, STAGING, schemaStatements } from './schema.js';
 import { DuckDbSecurityStore, securitySchemaStatements } from './security-store.js';
 
 export interface DuckDbStoreOptions {
@@ -78,6 +78,13 @@ export async function openDuckDbStore({
   );
   if (columns.currentRowCount === 0) {
     for (const statement of ingestIdMigration) await setup.run(statement);
+  }
+  const epochColumn = await setup.runAndReadAll(
+    `SELECT 1 FROM duckdb_columns() WHERE database_name = current_database()
+       AND table_name = 'samples' AND column_name = 'epoch'`,
+  );
+  if (epochColumn.currentRowCount === 0) {
+    for (const statement of epochMigration) await setup.run(statement);
   }
   const maxId = await setup.runAndReadAll('SELECT coalesce(max(ingest_id), 0) AS id FROM samples');
   const nextId = Number(maxId.getRowObjectsJS()[0]?.id ?? 0) + 1;

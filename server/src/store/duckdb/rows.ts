@@ -21,6 +21,7 @@ export function rowToSample(row: SampleRow): TelemetrySample {
   if (row.battery_pct !== null) sample.battery_pct = Number(row.battery_pct);
   if (row.on_battery !== null) sample.onBattery = Boolean(row.on_battery);
   if (row.hub_ts !== null) sample.hubTs = Number(row.hub_ts);
+  if (row.epoch !== null && row.epoch !== undefined) sample.epoch = String(row.epoch);
   return sample;
 }
 

@@ -1,6 +1,6 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { SampleBucket, TelemetrySample } from '@pumpwatch/protocol';
-import type { BucketQuery, SampleQuery, SampleStore, StoredSample } from '../ports.js';
+import type { BucketQuery, RecentSeq, SampleQuery, SampleStore, StoredSample } from '../ports.js';
 import type { BadRowHandler } from '../quarantine.js';
 import { decodeRows } from './decode-rows.js';
 import type { SqlConnection } from './guarded-connection.js';
@@ -64,6 +64,8 @@ export class DuckDbSampleStore implements SampleStore {
     a.appendVarchar(JSON.stringify(sample.alarms));
     if (sample.hubTs === undefined) a.appendNull();
     else a.appendBigInt(BigInt(sample.hubTs));
+    if (sample.epoch === undefined) a.appendNull();
+    else a.appendVarchar(sample.epoch);
     a.endRow();
     this.lastAppendedId = id;
     this.staged += 1;
@@ -96,6 +98,18 @@ export class DuckDbSampleStore implements SampleStore {
       }
       await this.committing;
     }
+  }
+
+  committed(): Promise<void> {
+    const target = this.lastAppendedId;
+    if (this.durableId >= target) return Promise.resolve();
+    return new Promise((resolve) => {
+      const stop = this.onDurable((durableId) => {
+        if (durableId < target) return;
+        stop();
+        resolve();
+      });
+    });
   }
 
   /**
@@ -165,17 +179,23 @@ export class DuckDbSampleStore implements SampleStore {
     );
   }
 
-  async recentSeqs(limit: number): Promise<Array<{ pumpId: string; seq: number }>> {
+  async recentSeqs(limit: number): Promise<RecentSeq[]> {
     await this.flush();
     const result = await this.deps.reader.runAndReadAll(
-      `SELECT pump_id, seq FROM samples
-       QUALIFY row_number() OVER (PARTITION BY pump_id ORDER BY seq DESC) <= $limit
-       ORDER BY pump_id, seq`,
+      `WITH current_epoch AS (
+         SELECT pump_id, epoch FROM samples
+         QUALIFY row_number() OVER (PARTITION BY pump_id ORDER BY ingest_id DESC) = 1)
+       SELECT s.pump_id, s.seq, s.epoch FROM samples s
+       JOIN current_epoch c ON s.pump_id = c.pump_id AND s.epoch IS NOT DISTINCT FROM c.epoch
+       QUALIFY row_number() OVER (PARTITION BY s.pump_id ORDER BY s.seq DESC) <= $limit
+       ORDER BY s.pump_id, s.seq`,
       { limit: BigInt(limit) },
     );
-    return (result.getRowObjectsJS() as Array<{ pump_id: string; seq: bigint | number }>).map((row) => ({
+    type Row = { pump_id: string; seq: bigint | number; epoch: string | null };
+    return (result.getRowObjectsJS() as Row[]).map((row) => ({
       pumpId: row.pump_id,
       seq: Number(row.seq),
+      ...(row.epoch !== null && { epoch: row.epoch }),
     }));
   }
 

@@ -22,7 +22,8 @@ const SAMPLE_COLUMN_TYPES = `
      battery_pct DOUBLE,
      on_battery BOOLEAN,
      alarms VARCHAR NOT NULL,
-     hub_ts BIGINT`;
+     hub_ts BIGINT,
+     epoch VARCHAR`;
 
 /** The in-memory database that new samples are appended to before they are committed. */
 export const STAGING = 'pw_staging';
@@ -70,6 +71,12 @@ export const ingestIdMigration = [
   `CHECKPOINT`,
 ];
 
+/**
+ * Stores made before issue 15 have no `epoch` (the hub store's epoch, docs/protocol.md "Confirmation"):
+ * their rows keep NULL, which is what a hub without epochs sends. Followed by a CHECKPOINT, as above.
+ */
+export const epochMigration = [`ALTER TABLE samples ADD COLUMN epoch VARCHAR`, `CHECKPOINT`];
+
 /** Columns of `samples` besides `ingest_id` (which the staging appender writes first). */
 export const sampleColumns = [
   'hub_id',
@@ -87,4 +94,5 @@ export const sampleColumns = [
   'on_battery',
   'alarms',
   'hub_ts',
+  'epoch',
 ] as const;

@@ -1,9 +1,11 @@
 import type { SampleBucket, TelemetrySample } from '@pumpwatch/protocol';
-import type { BucketQuery, SampleQuery, SampleStore, StoredSample } from '../ports.js';
+import type { BucketQuery, RecentSeq, SampleQuery, SampleStore, StoredSample } from '../ports.js';
 import { assertInteger, assertLimit, compareText, type MemoryLifecycle } from './lifecycle.js';
 
 interface SampleRow {
   hubId: string;
+  /** Arrival order across all pumps: which epoch is a pump's current one (`recentSeqs`). */
+  arrival: number;
   receivedAt: number;
   sample: TelemetrySample;
 }
@@ -11,10 +13,11 @@ interface SampleRow {
 /** The samples of a memory store: per pump, sorted by (ts, seq); equal keys keep their append order. */
 export interface MemorySampleData {
   pumps: Map<string, SampleRow[]>;
+  arrivals: number;
 }
 
 export function newSampleData(): MemorySampleData {
-  return { pumps: new Map() };
+  return { pumps: new Map(), arrivals: 0 };
 }
 
 /**
@@ -33,7 +36,7 @@ export class MemorySampleStore implements SampleStore {
     assertInteger('ts', sample.ts);
     assertInteger('receivedAt', receivedAt);
     if (sample.hubTs !== undefined) assertInteger('hubTs', sample.hubTs);
-    const row: SampleRow = { hubId, receivedAt, sample: copySample(sample) };
+    const row: SampleRow = { hubId, arrival: this.data.arrivals++, receivedAt, sample: copySample(sample) };
     let rows = this.data.pumps.get(pumpId);
     if (!rows) {
       rows = [];
@@ -55,6 +58,9 @@ export class MemorySampleStore implements SampleStore {
   async flush(): Promise<void> {
     this.lifecycle.assertOpen('flushes');
   }
+
+  /** Nothing to wait for: an appended sample is as durable as a memory store gets. */
+  async committed(): Promise<void> {}
 
   async query(pumpId: string, { from, to, limit }: SampleQuery): Promise<TelemetrySample[]> {
     this.lifecycle.assertOpen('queries');
@@ -101,13 +107,17 @@ export class MemorySampleStore implements SampleStore {
     return out;
   }
 
-  async recentSeqs(limit: number): Promise<Array<{ pumpId: string; seq: number }>> {
+  async recentSeqs(limit: number): Promise<RecentSeq[]> {
     this.lifecycle.assertOpen('queries');
-    const out: Array<{ pumpId: string; seq: number }> = [];
+    const out: RecentSeq[] = [];
     for (const pumpId of [...this.data.pumps.keys()].sort(compareText)) {
-      const seqs = (this.data.pumps.get(pumpId) as SampleRow[]).map((row) => row.sample.seq);
+      const rows = this.data.pumps.get(pumpId) as SampleRow[];
+      const last = rows.reduce((a, b) => (b.arrival > a.arrival ? b : a));
+      const epoch = last.sample.epoch;
+      const seqs = rows.filter((row) => row.sample.epoch === epoch).map((row) => row.sample.seq);
       seqs.sort((a, b) => b - a);
-      for (const seq of seqs.slice(0, Math.max(0, limit)).reverse()) out.push({ pumpId, seq });
+      for (const seq of seqs.slice(0, Math.max(0, limit)).reverse())
+        out.push({ pumpId, seq, ...(epoch !== undefined && { epoch }) });
     }
     return out;
   }
@@ -206,6 +216,7 @@ function copySample(sample: TelemetrySample): TelemetrySample {
   if (sample.battery_pct !== undefined) copy.battery_pct = sample.battery_pct;
   if (sample.onBattery !== undefined) copy.onBattery = sample.onBattery;
   if (sample.hubTs !== undefined) copy.hubTs = sample.hubTs;
+  if (sample.epoch !== undefined) copy.epoch = sample.epoch;
   return copy;
 }
 

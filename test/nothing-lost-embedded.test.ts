@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FaultRig, type FaultVerdict } from './support/fault-rig.js';
+import { sleep, waitFor } from './support/wait.js';
+
+/**
+ * Issue 15 with the server's embedded aedes (the default install): the broker dies with the server.
+ * Also the household's alarm ("monitoring not confirmed"), a long WAN outage at full rate, and a
+ * control run that shows the rig catches the loss of a PUBACK-only gateway.
+ */
+const PUMPS = 20;
+const INTERVAL_MS = 100;
+
+let rig: FaultRig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+function expectNothingLost(verdict: FaultVerdict, label: string): void {
+  console.log(`${label}: ${JSON.stringify(verdict)}`);
+  expect(verdict.dropped).toBe(0);
+  expect(verdict.lostExamples).toEqual([]);
+  expect(verdict.lost).toBe(0);
+  expect(verdict.duplicates).toBe(0);
+}
+
+describe('nothing lost end to end: gateway → embedded aedes in the server', () => {
+  it('the server (and with it the broker) SIGKILLed during ingest; the hub alarms once while nobody confirms', async () => {
+    const marks = join(tmpdir(), `pw-alarm-${process.pid}-${Date.now()}.log`);
+    rig = await FaultRig.start({
+      broker: 'embedded',
+      pumps: PUMPS,
+      intervalMs: INTERVAL_MS,
+      hubId: 'HUB-EMB',
+      flushIntervalMs: 1000,
+      gateway: {
+        confirm: {
+          alarm: {
+            afterMs: 3000,
+            command: ['/bin/sh', '-c', `echo "$PUMPWATCH_CONFIRMATION" >> ${marks}`],
+            clearCommand: ['/bin/sh', '-c', `echo "$PUMPWATCH_CONFIRMATION" >> ${marks}`],
+          },
+        },
+      },
+    });
+    const running = rig;
+    await running.waitStored(20);
+    await running.server.kill('SIGKILL');
+    await waitFor(async () => (await running.status()).confirmation?.state === 'not_confirmed', {
+      timeoutMs: 15_000,
+      what: 'the hub to say monitoring is not confirmed',
+    });
+    await sleep(3000);
+    await running.server.start();
+    await waitFor(async () => (await running.status()).confirmation?.state === 'confirmed', {
+      timeoutMs: 30_000,
+      what: 'the hub to see confirmation again',
+    });
+    await running.waitStored(80);
+    await running.killServer(1000);
+    await running.waitStored(120);
+    const status = await running.status();
+    expect(status.confirmation?.episodes).toBeGreaterThanOrEqual(1);
+    const ran = readFileSync(marks, 'utf8').trim().split('\n');
+    // Once per episode: entered, then cleared (the short second kill may add a pair of its own).
+    expect(ran.slice(0, 2)).toEqual(['not_confirmed', 'confirmed']);
+    expect(ran.length).toBe(2 * (status.confirmation?.episodes ?? 0));
+    expectNothingLost(await running.verdict(), 'embedded, server SIGKILL');
+  });
+
+  it('a 60 s WAN outage at full rate drains without loss or duplicate', async () => {
+    rig = await FaultRig.start({
+      broker: 'embedded',
+      pumps: PUMPS,
+      intervalMs: INTERVAL_MS,
+      hubId: 'HUB-WAN',
+    });
+    const running = rig;
+    await running.waitStored(20);
+    await running.outage(60_000);
+    const backlog = (await running.status()).outbox.depth;
+    expect(backlog).toBeGreaterThan(PUMPS * 500);
+    const verdict = await running.verdict();
+    expectNothingLost(verdict, `WAN outage 60 s, backlog ${backlog}`);
+  });
+
+  it('control: a PUBACK-only gateway (confirm.mode broker) under server kills is caught losing samples', async () => {
+    rig = await FaultRig.start({
+      broker: 'embedded',
+      pumps: PUMPS,
+      intervalMs: 50,
+      hubId: 'HUB-CTL',
+      flushIntervalMs: 1000,
+      gateway: { confirm: { mode: 'broker' } },
+    });
+    const running = rig;
+    await running.waitStored(20);
+    for (let kill = 0; kill < 3; kill++) {
+      await running.killServer(300);
+      await running.waitStored(60 + kill * 40);
+    }
+    const verdict = await running.verdict();
+    console.log(`control (PUBACK only): ${JSON.stringify(verdict)}`);
+    expect(verdict.lost).toBeGreaterThan(0);
+  });
+});
