@@ -12,6 +12,13 @@ declare -A needed=(
   [victoria-metrics]=victoria-metrics
   [chromium]=chromium
   [openssl]=openssl
+  # The hub package and its unit (test/deploy-gateway.test.ts); python3 stands in for systemd's notify socket.
+  [dpkg-deb]=dpkg
+  [systemd-analyze]=systemd
+  [systemd-notify]=systemd
+  [python3]=python3
+  # Prometheus and its promtool: the metrics test scrapes with it, the deploy-files test checks rules.
+  [prometheus]=prometheus
 )
 
 missing_packages=()

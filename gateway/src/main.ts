@@ -5,9 +5,11 @@
 import { pino } from 'pino';
 import { GATEWAY_HELP, parseGatewayArgs } from './config/cli-args.js';
 import { loadGatewayConfig } from './config/load-config.js';
+import { formatEffectiveConfig } from './config/redact-config.js';
 import { GatewayError } from './errors.js';
 import { createGateway } from './gateway.js';
 import { type StatusServer, startStatusServer } from './status-server.js';
+import { createServiceNotifier } from './systemd-notify.js';
 
 /** How often the status is logged at debug level. */
 const STATUS_LOG_INTERVAL_MS = 10_000;
@@ -25,6 +27,10 @@ async function main(): Promise<number> {
       return 0;
     }
     config = loadGatewayConfig({ env: process.env, argv });
+    if (args.printConfig) {
+      process.stdout.write(formatEffectiveConfig(config));
+      return 0;
+    }
   } catch (error) {
     if (error instanceof GatewayError) {
       console.error(`${error.code}: ${error.message}`);
@@ -44,6 +50,12 @@ async function main(): Promise<number> {
     STATUS_LOG_INTERVAL_MS,
   );
 
+  // Under systemd (deploy/gateway/): READY=1 once started, then watchdog pings while running.
+  const service = createServiceNotifier({
+    env: process.env,
+    alive: () => gateway.status().running,
+    onError: (error) => logger.warn({ err: error }, 'systemd-notify failed'),
+  });
   let statusServer: StatusServer | null = null;
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -53,6 +65,7 @@ async function main(): Promise<number> {
     }
     stopping = true;
     logger.info({ signal }, 'stopping');
+    service.stopping();
     clearInterval(statusTimer);
     setTimeout(() => {
       logger.error('graceful stop took too long; exiting');
@@ -92,6 +105,7 @@ async function main(): Promise<number> {
       logger.warn({ err: error, ...config.status }, 'status endpoint not started');
     }
   }
+  if (!stopping) service.ready();
   return 0;
 }
 

@@ -34,7 +34,7 @@ export async function startStatusServer(
     }
     if (request.method !== 'GET' || path !== '/status') {
       response.writeHead(404, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'GET /status' } }));
+      response.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'GET /status or GET /metrics' } }));
       return;
     }
     response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });

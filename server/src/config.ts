@@ -14,6 +14,7 @@ import {
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_PACKET_BYTES } from './broker/limits.js';
 import { confirmConfigSchema, heartbeatConfigSchema } from './confirm/config.js';
 import { PumpwatchError } from './errors.js';
+import { metricsConfigFromEnv, metricsConfigSchema } from './metrics/config.js';
 import { pagingConfigSchema } from './paging/channels/config.js';
 import { storeConfigFromEnv, storeConfigSchema } from './store/config.js';
 
@@ -133,11 +134,11 @@ export const serverConfigSchema = z.object({
     .prefault({}),
   /** Paging channels to a person's phone and mailbox (docs/paging.md); each is off until configured. */
   paging: pagingConfigSchema,
-});
   /** `GET /metrics` for Prometheus: served only behind a token or on its own address (docs/operations.md). */
   metrics: metricsConfigSchema,
   confirm: confirmConfigSchema,
   heartbeat: heartbeatConfigSchema,
+});
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
 
@@ -152,32 +153,44 @@ export function parseServerConfig(input: unknown): ServerConfig {
   if (result.success) {
     const exposed = developmentModeExposure(result.data);
     if (exposed.length === 0) return result.data;
-    const message =
-      'auth.mode disabled is for development on loopback only; this would serve everyone as admin';
-    const issues = exposed.map((path) => ({ path, message }));
+    const issues = exposed.map((path) => ({ path, message: DEVELOPMENT_MODE_EXPOSED }));
     const list = issues.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n');
     throw new PumpwatchError('CONFIG_INVALID', `invalid server configuration:\n${list}`, issues);
   }
   const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  // The loopback check needs a parsed config; read the raw one here so it is listed with the rest.
+  for (const path of exposureOfRawInput(input)) {
+    if (!issues.some((issue) => issue.path === path))
+      issues.push({ path, message: DEVELOPMENT_MODE_EXPOSED });
+  }
   const list = issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`).join('\n');
   throw new PumpwatchError('CONFIG_INVALID', `invalid server configuration:\n${list}`, issues);
 }
 
+const DEVELOPMENT_MODE_EXPOSED =
+  'auth.mode disabled is for development on loopback only; this would serve everyone as admin';
+
+/** developmentModeExposure of a config that did not validate, with the schema's defaults filled in. */
+function exposureOfRawInput(input: unknown): string[] {
+  const section = (key: string): Record<string, unknown> => {
+    const value = (input as Record<string, unknown> | null)?.[key];
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  };
+  const text = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
+  const mqtt = section('mqtt');
+  return developmentModeExposure({
+    auth: { mode: text(section('auth').mode, 'required') },
+    http: { host: text(section('http').host, '127.0.0.1') },
+    mqtt: {
+      url: typeof mqtt.url === 'string' ? mqtt.url : undefined,
+      embeddedHost: text(mqtt.embeddedHost, '127.0.0.1'),
+    },
+  });
+}
+
 /** Config file, then environment, then flags: each later source overrides the earlier. */
 export function loadServerConfig({ env = process.env, argv = [] }: ConfigSources = {}): ServerConfig {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      'http-port': { type: 'string' },
-      'http-host': { type: 'string' },
-      'mqtt-url': { type: 'string' },
-      'mqtt-port': { type: 'string' },
-      'data-dir': { type: 'string' },
-      'log-level': { type: 'string' },
-    },
-    strict: true,
-  });
+  const { values } = parseCommandLine(argv);
   const file = values.config ?? env.PUMPWATCH_CONFIG;
   const base = file ? readConfigFile(file) : {};
   const merged = structuredClone(base) as Record<string, Record<string, unknown> | unknown>;
@@ -199,9 +212,36 @@ export function loadServerConfig({ env = process.env, argv = [] }: ConfigSources
   merged.store = storeConfigFromEnv(merged.store, env);
   setIf(merged, 'logLevel', values['log-level'] ?? env.PUMPWATCH_LOG_LEVEL);
   merged.auth = authConfigFromEnv(merged.auth, env);
+  if (env.PUMPWATCH_HEARTBEAT_URL) {
+    merged.heartbeat = { ...(merged.heartbeat as object | undefined), url: env.PUMPWATCH_HEARTBEAT_URL };
+  }
+  merged.metrics = metricsConfigFromEnv(merged.metrics, env);
   const tls = tlsConfigFromEnv(merged.tls, env);
   if (tls) merged.tls = tls;
   return parseServerConfig(merged);
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        'http-port': { type: 'string' },
+        'http-host': { type: 'string' },
+        'mqtt-url': { type: 'string' },
+        'mqtt-port': { type: 'string' },
+        'data-dir': { type: 'string' },
+        'log-level': { type: 'string' },
+        // Read by main.ts; accepted here so that the strict parse does not refuse them.
+        'print-config': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    throw new PumpwatchError('CLI_ARGS_INVALID', error instanceof Error ? error.message : String(error));
+  }
 }
 
 function setIf(target: Record<string, unknown>, key: string, value: string | undefined): void {
@@ -212,10 +252,6 @@ function readConfigFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  if (env.PUMPWATCH_HEARTBEAT_URL) {
-    merged.heartbeat = { ...(merged.heartbeat as object | undefined), url: env.PUMPWATCH_HEARTBEAT_URL };
-  }
-  merged.metrics = metricsConfigFromEnv(merged.metrics, env);
   } catch (error) {
     throw new PumpwatchError('CONFIG_UNREADABLE', `cannot read config file ${file}: ${String(error)}`);
   }

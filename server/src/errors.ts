@@ -10,6 +10,7 @@ export type ServerErrorCode =
   | 'PAUSE_NOT_FOUND'
   | 'TEAM_NOT_FOUND'
   | 'THERAPY_NOT_FOUND'
+  | 'CLI_ARGS_INVALID'
   | 'CONFIG_INVALID'
   | 'CONFIG_UNREADABLE'
   | 'HUB_EXISTS'

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { loadServerConfig } from './config.js';
 import { PumpwatchError } from './errors.js';
+import { formatEffectiveConfig } from './redact-config.js';
 import { startPumpwatchServer } from './server.js';
 
 const HELP = `pumpwatch server
@@ -15,6 +16,7 @@ Options (each also settable by environment variable or config file; docs/configu
   --mqtt-port N        embedded broker port, default 1883   (PUMPWATCH_MQTT_PORT)
   --data-dir DIR       embedded storage, default ./data/server (PUMPWATCH_DATA_DIR)
   --log-level LEVEL    fatal|error|warn|info|debug|trace     (PUMPWATCH_LOG_LEVEL)
+  --print-config       print the effective configuration (secrets redacted) as JSON and exit
   --help               this text
 `;
 
@@ -25,6 +27,10 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadServerConfig({ env: process.env, argv });
+  if (argv.includes('--print-config')) {
+    process.stdout.write(formatEffectiveConfig(config));
+    return;
+  }
   const logger = pino({ level: config.logLevel });
   const server = await startPumpwatchServer(config, { logger });
   logger.info(`dashboard: ${server.httpUrl}/`);
@@ -40,11 +46,19 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** Exit 2 for a bad command line or config (nothing was started), 1 for a failure while starting. */
+const USAGE_ERRORS: ReadonlySet<string> = new Set([
+  'CLI_ARGS_INVALID',
+  'CONFIG_INVALID',
+  'CONFIG_UNREADABLE',
+]);
+
 main().catch((error: unknown) => {
   if (error instanceof PumpwatchError) {
     process.stderr.write(`pumpwatch server: ${error.code}: ${error.message}\n`);
-  } else {
-    process.stderr.write(`pumpwatch server: failed to start: ${String(error)}\n`);
+    if (error.code === 'CLI_ARGS_INVALID') process.stderr.write('Run with --help for the options.\n');
+    process.exit(USAGE_ERRORS.has(error.code) ? 2 : 1);
   }
+  process.stderr.write(`pumpwatch server: failed to start: ${String(error)}\n`);
   process.exit(1);
 });

@@ -19,6 +19,8 @@ import { type DeclaredRoute, declaredRoutes } from './http/security.js';
 import { IngestStats } from './ingest/ingest-stats.js';
 import { type MqttSubscriber, startMqttSubscriber } from './ingest/mqtt-subscriber.js';
 import { TelemetryIngest } from './ingest/telemetry-ingest.js';
+import { serveMetrics } from './metrics/serve-metrics.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
 import { OnCallService } from './oncall/oncall-service.js';
 import type { Channel } from './paging/channels/channel.js';
 import { openPagingChannels, type PagingChannels } from './paging/channels/open-paging-channels.js';
@@ -191,28 +193,26 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
       now,
     });
     cleanups.push(() => paging.close());
+    // Prometheus metrics (docs/operations.md): pages are counted where the engine calls its channels.
+    const metrics = createServerMetrics({ now });
+    const pagingChannels = deps.channels ? { ...paging, channels: deps.channels } : paging;
     const pager = await composePaging({
       config,
       store,
       ward,
       care,
       oncall,
-      channels: deps.channels ? { ...paging, channels: deps.channels } : paging,
+      channels: { ...pagingChannels, channels: pagingChannels.channels.map(metrics.instrumentChannel) },
+      wrapWebhooks: metrics.instrumentWebhooks,
       security,
       quarantine,
       now,
       onError,
     });
 
-    const ingest = new TelemetryIngest(config.mqtt.topicPrefix, stats, ward.shell, logger, now);
     // Set by `listen`: until then the health check says the broker is not connected.
     let broker: EmbeddedBroker | undefined;
     let subscriber: MqttSubscriber | undefined;
-    const mqttUrl = () => config.mqtt.url ?? broker?.url ?? 'not started';
-
-    const app = await buildApp({
-      logger,
-      ward: ward.shell,
     const confirmation = composeConfirmation({
       confirm: config.confirm,
       heartbeat: config.heartbeat,
@@ -239,6 +239,11 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
       logger,
       now,
     );
+    const mqttUrl = () => config.mqtt.url ?? broker?.url ?? 'not started';
+
+    const app = await buildApp({
+      logger,
+      ward: ward.shell,
       care,
       oncall,
       pager: pager.service,
@@ -295,17 +300,33 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
           websocketDropped: wsHub.dropCounts,
           alertErrors,
           paging: pager.service.snapshot(),
+          confirmation: confirmation.service.snapshot(),
+          ...(confirmation.heartbeat ? { heartbeat: confirmation.heartbeat.snapshot() } : {}),
           internalErrors: internalErrors.snapshot(),
           quarantined: quarantine.snapshot(),
           auth: { mode: security.mode, websocketRejected: wsHub.rejectedCount },
           ...(security.brokerAuth ? { mqttAuth: { ...security.brokerAuth.stats } } : {}),
           ...(broker ? { mqttBroker: { ...broker.stats } } : {}),
-          confirmation: confirmation.service.snapshot(),
-          ...(confirmation.heartbeat ? { heartbeat: confirmation.heartbeat.snapshot() } : {}),
         }),
       },
     });
     cleanups.push(() => app.close());
+    // Read at each scrape; watched after attachBroadcast, so raised → WS frame is timed once it went out.
+    metrics.watch(ward.bus, {
+      ingest: () => ({ ...stats.snapshot(), handlerErrors: ingest.handlerErrors }),
+      openAlerts: () => ward.shell.openAlerts(),
+      pumps: () => ward.shell.views(),
+      websocket: () => ({
+        clients: wsHub.clientCount,
+        dropped: { ...wsHub.dropCounts },
+        rejected: wsHub.rejectedCount,
+      }),
+      mqttConnected: () => subscriber?.connected() ?? false,
+      storeComponents: () => store.components(),
+      paging: () => pager.service.snapshot(),
+      errors: () => ({ internal: internalErrors.snapshot().total, alertTransitions: alertErrors }),
+    });
+    const metricsEndpoint = serveMetrics(app, metrics, config.metrics, logger);
 
     const listen = async (): Promise<PumpwatchServer> => {
       try {
@@ -332,6 +353,7 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
           ...(embedded ? { stream: () => embedded.connectInProcess() } : {}),
           topicPrefix: config.mqtt.topicPrefix,
           onMessage: (topic, payload) => ingest.handle(topic, payload),
+          onConnect: () => confirmation.onBrokerConnect(),
           logger,
           onError,
           // On the embedded broker the server logs in as itself; an external broker gets the configured user.
@@ -344,16 +366,20 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
         });
         subscriber = client;
         cleanups.push(() => client.close());
+        confirmation.attach(client);
 
         await app.listen({ host: config.http.host, port: config.http.port });
+        const metricsListener = await metricsEndpoint.listen();
+        if (metricsListener) cleanups.push(() => metricsListener.close());
         wsHub.attach(app.server);
         cleanups.push(() => wsHub.close());
         ward.shell.start();
         pager.service.start();
         cleanups.push(() => pager.service.stop());
         pumpFrames.start();
+        confirmation.start();
+        cleanups.push(() => confirmation.stop());
         cleanups.push(() => {
-          onConnect: () => confirmation.onBrokerConnect(),
           ward.shell.stop();
           pumpFrames.stop();
         });
@@ -366,7 +392,6 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
       const httpUrl = `${tls ? 'https' : 'http'}://${config.http.host}:${port}`;
       pager.setBaseUrl(httpUrl);
       logger.info({ url: httpUrl }, 'pumpwatch server listening');
-        confirmation.attach(client);
       return {
         httpUrl,
         mqttUrl: mqttUrl(),
@@ -377,8 +402,6 @@ export async function buildServer(config: ServerConfig, deps: ServerDeps = {}): 
         care,
         paging,
         pager: pager.service,
-        confirmation.start();
-        cleanups.push(() => confirmation.stop());
         oncall,
         httpRoutes: () => declaredRoutes(app),
         stop: close,

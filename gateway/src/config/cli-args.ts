@@ -15,6 +15,7 @@ Reads a YAML or JSON config file, then applies environment variables, then these
   --demo                  add the simulators' demo fleet
   --speed <x>             time acceleration of simulated pumps (default 1)
   --log-level <level>     trace | debug | info | warn | error (default info); env PUMPWATCH_LOG_LEVEL
+  --print-config          print the effective configuration (secrets redacted) as JSON and exit
   --help                  print this and exit
 
 Without --hub-id, a config file or PUMPWATCH_HUB_ID, --demo uses the hub id HUB-DEMO.
@@ -24,6 +25,8 @@ See docs/gateway.md.`;
 export interface GatewayArgs {
   configFile?: string;
   help: boolean;
+  /** Print the effective configuration, secrets redacted, instead of starting. */
+  printConfig: boolean;
   logLevel?: string;
   /** Raw values keyed by config path (`mqtt.url`); validated with the rest of the config. */
   overrides: Array<[path: string[], value: unknown]>;
@@ -52,6 +55,7 @@ export function parseGatewayArgs(argv: readonly string[]): GatewayArgs {
   if (values.demo) add(['demo'], true);
   return {
     help: values.help ?? false,
+    printConfig: values['print-config'] ?? false,
     ...(values.config !== undefined && { configFile: values.config }),
     ...(values['log-level'] !== undefined && { logLevel: values['log-level'] }),
     overrides,
@@ -74,6 +78,7 @@ function parse(argv: readonly string[]) {
       demo: { type: 'boolean' },
       speed: { type: 'string' },
       'log-level': { type: 'string' },
+      'print-config': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });

@@ -149,38 +149,49 @@ export const gatewayConfigSchema = z
     demo: z.boolean().default(false),
     pumps: z.array(pumpConfigSchema).default([]),
   })
-  .superRefine((config, ctx) => {
-    const seen = new Set<string>(config.demo ? demoFleet().map((p) => p.pumpId) : []);
-    config.pumps.forEach((pump, index) => {
-      if (seen.has(pump.pumpId)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['pumps', index, 'pumpId'],
-          message: `duplicate pump id ${pump.pumpId}${config.demo ? ' (the demo fleet may use it)' : ''}`,
-        });
+  .superRefine(
+    (config, ctx) => {
+      const seen = new Set<string>(config.demo === true ? demoFleet().map((p) => p.pumpId) : []);
+      config.pumps.forEach((pump, index) => {
+        // Runs on a config with errors elsewhere too (see `when`): a pump may be half valid.
+        if (typeof pump?.pumpId !== 'string') return;
+        if (seen.has(pump.pumpId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pumps', index, 'pumpId'],
+            message: `duplicate pump id ${pump.pumpId}${config.demo ? ' (the demo fleet may use it)' : ''}`,
+          });
+        }
+        seen.add(pump.pumpId);
+      });
+      const paths = new Map<string, number>();
+      config.pumps.forEach((pump, index) => {
+        if (pump?.driver !== 'serial' || typeof pump.path !== 'string') return;
+        const first = paths.get(pump.path);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pumps', index, 'path'],
+            message: `${pump.path} is already pumps.${first}: one serial port per pump`,
+          });
+        }
+        paths.set(pump.path, index);
+        if (pump.reopenMaxMs < pump.reopenMinMs) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pumps', index, 'reopenMaxMs'],
+            message: 'below reopenMinMs',
+          });
+        }
+      });
+      if (seen.size === 0 && config.pumps.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['pumps'], message: 'no pumps: list some or set demo: true' });
       }
-      seen.add(pump.pumpId);
-    });
-    const paths = new Map<string, number>();
-    config.pumps.forEach((pump, index) => {
-      if (pump.driver !== 'serial') return;
-      const first = paths.get(pump.path);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['pumps', index, 'path'],
-          message: `${pump.path} is already pumps.${first}: one serial port per pump`,
-        });
-      }
-      paths.set(pump.path, index);
-      if (pump.reopenMaxMs < pump.reopenMinMs) {
-        ctx.addIssue({ code: 'custom', path: ['pumps', index, 'reopenMaxMs'], message: 'below reopenMinMs' });
-      }
-    });
-    if (seen.size === 0) {
-      ctx.addIssue({ code: 'custom', path: ['pumps'], message: 'no pumps: list some or set demo: true' });
-    }
-  });
+    },
+    // By default zod skips this once a field failed (a missing hubId): run it whenever there is a pump
+    // list, so that every problem is listed at once (issue 17).
+    { when: (payload) => Array.isArray((payload.value as { pumps?: unknown } | undefined)?.pumps) },
+  );
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 /** What a config file may contain: everything with a default can be left out. */

@@ -1,4 +1,5 @@
 import type { Alert } from '@pumpwatch/protocol';
+import type { Notifier } from '../alerts/notifiers/notifier.js';
 import { WebhookNotifier } from '../alerts/notifiers/webhook-notifier.js';
 import type { SecurityServices } from '../auth/security-services.js';
 import type { CareService } from '../care/care-service.js';
@@ -35,6 +36,8 @@ export async function composePaging(deps: {
   quarantine: Quarantine;
   now: () => number;
   onError: ErrorSink;
+  /** Wraps the config tiers' webhooks (the server's metrics count their outcomes: metrics/). */
+  wrapWebhooks?: (webhooks: Notifier) => Notifier;
 }): Promise<ComposedPaging> {
   const { config, ward, now } = deps;
   let baseUrl = config.paging.publicUrl ?? `http://${config.http.host}:${config.http.port}`;
@@ -49,7 +52,7 @@ export async function composePaging(deps: {
       teamExists: (teamId) => deps.care.directory.team(teamId) !== undefined,
     }),
     channels: deps.channels.channels,
-    webhooks: new WebhookNotifier(config.escalation.webhook),
+    webhooks: (deps.wrapWebhooks ?? ((webhooks) => webhooks))(new WebhookNotifier(config.escalation.webhook)),
     pages: deps.store.oncall.pages,
     alerts: deps.store.alerts,
     current: (alertId) => ward.shell.openAlert(alertId),
