@@ -115,21 +115,26 @@ describe('gateway across a 30 s broker outage', () => {
     for (const pumpId of PUMPS) {
       const lastSeq = status.pumps[pumpId]?.lastSeq ?? -1;
       const all = [...Array(lastSeq + 1).keys()];
+      // Still held: the tail the server had not confirmed when the gateway stopped (issue 15: the hub
+      // keeps samples until the server's watermark passes them, so some of these may be stored too).
       const leftover = waiting.filter((entry) => entry.pumpId === pumpId).map((entry) => entry.sample.seq);
       const delivered = all.slice(0, all.length - leftover.length);
       expect(leftover).toEqual(all.slice(delivered.length));
 
-      // The server stored every delivered seq exactly once.
+      // The server stored every confirmed seq exactly once, and nothing is neither stored nor held.
       const stored = (
         await getJson<SamplesResponse>(`${httpUrl}/api/pumps/${pumpId}/samples?limit=10000`)
       ).body.samples.map((sample) => sample.seq);
       expect(stored.length).toBe(new Set(stored).size);
-      expect([...stored].sort((a, b) => a - b)).toEqual(delivered);
+      const sortedStored = [...stored].sort((a, b) => a - b);
+      expect(sortedStored.slice(0, delivered.length)).toEqual(delivered);
+      expect(sortedStored).toEqual(all.slice(0, sortedStored.length));
 
       // On the wire, first arrivals came in seq order: no reordering across the outage.
       const seen = arrivals.get(pumpId) ?? [];
       const firsts = seen.filter((seq, i) => seen.indexOf(seq) === i);
-      expect(firsts).toEqual(delivered);
+      expect(firsts).toEqual(all.slice(0, firsts.length));
+      expect(firsts.length).toBeGreaterThanOrEqual(delivered.length);
     }
     const health = await getJson<{ ingest?: { duplicates?: number } }>(`${httpUrl}/api/health`);
     console.log(
