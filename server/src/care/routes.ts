@@ -17,10 +17,10 @@ import { allow, identityOf } from '../http/security.js';
 import type { CareService } from './care-service.js';
 import { patientSummary } from './redact.js';
 
-const patientParams = z.object({ patientId: idSchema });
-const therapyParams = z.object({ therapyId: idSchema });
-const teamParams = z.object({ teamId: idSchema });
-const patientQuery = z.object({
+export const patientParams = z.object({ patientId: idSchema });
+export const therapyParams = z.object({ therapyId: idSchema });
+export const teamParams = z.object({ teamId: idSchema });
+export const patientQuery = z.object({
   q: z.string().trim().max(120).optional(),
   teamId: idSchema.optional(),
   status: z.enum(patientStatuses).optional(),

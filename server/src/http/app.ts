@@ -17,6 +17,7 @@ import type { CareService } from '../care/care-service.js';
 import { registerCareRoutes } from '../care/routes.js';
 import type { OnCallService } from '../oncall/oncall-service.js';
 import { registerOnCallRoutes } from '../oncall/routes.js';
+import { registerOpenApiRoutes } from '../openapi/register-openapi-routes.js';
 import { registerPagingEngineRoutes } from '../paging/engine-routes.js';
 import type { PagingService } from '../paging/paging-service.js';
 import { type PagingRouteDeps, registerPagingRoutes } from '../paging/routes.js';
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     components: deps.health.components,
     metrics: () => ({ ...deps.health.metrics(), http: { rejected: rejectedRequests(app) } }),
   });
+  registerOpenApiRoutes(app);
   await registerSessionRoutes(app, {
     users: auth.users,
     tokens: auth.tokens,

@@ -14,24 +14,27 @@ import { allow, identityOf } from '../http/security.js';
 import { OnCallError, type OnCallErrorCode } from './oncall-error.js';
 import type { OnCallService } from './oncall-service.js';
 
-const teamParams = z.object({ teamId: idSchema });
-const overrideParams = z.object({ teamId: idSchema, overrideId: idSchema });
+export const teamParams = z.object({ teamId: idSchema });
+export const overrideParams = z.object({ teamId: idSchema, overrideId: idSchema });
 /** `at` as epoch ms or an ISO 8601 date-time with its offset (`2026-03-29T07:00:00+02:00`). */
 const instant = z.union([
   z.coerce.number().int().nonnegative(),
   z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)),
 ]);
-const atQuery = z.object({ at: instant.optional() });
-const overridesQuery = z.object({ from: instant.optional(), all: z.enum(['true', 'false']).optional() });
+export const atQuery = z.object({ at: instant.optional() });
+export const overridesQuery = z.object({
+  from: instant.optional(),
+  all: z.enum(['true', 'false']).optional(),
+});
 /** `{username}.ics`: a username, then the extension calendar apps expect. */
-const feedParams = z.object({
+export const feedParams = z.object({
   feed: z
     .string()
     .regex(/\.ics$/, 'the feed is {username}.ics')
     .transform((file) => file.slice(0, -'.ics'.length))
     .pipe(onCallUsernameSchema),
 });
-const feedQuery = z.object({ token: z.string().min(1).max(200) });
+export const feedQuery = z.object({ token: z.string().min(1).max(200) });
 
 const STATUS_OF: Record<OnCallErrorCode, { status: number; code: ApiErrorCode }> = {
   TEAM_NOT_FOUND: { status: 404, code: 'TEAM_NOT_FOUND' },

@@ -44,13 +44,13 @@ export interface PagingRouteDeps {
 }
 
 const alertParams = z.object({ alertId: z.string().min(1).max(128) });
-const deviceParams = z.object({ deviceId: z.string().min(1).max(64) });
+export const deviceParams = z.object({ deviceId: z.string().min(1).max(64) });
 const tokenSchema = z.string().min(1).max(2048);
-const ackByTokenBody = z.object({ token: tokenSchema }).strict();
-const gatewayAckBody = z
+export const ackByTokenBody = z.object({ token: tokenSchema }).strict();
+export const gatewayAckBody = z
   .object({ alertId: z.string().min(1).max(128), username: z.string().min(1).max(64) })
   .strict();
-const contactBody = z
+export const contactBody = z
   .object({
     email: contactDetailsSchema.shape.email.default(null),
     smsNumber: contactDetailsSchema.shape.smsNumber.default(null),
@@ -62,7 +62,7 @@ function isLoopback(hostname: string): boolean {
 }
 
 /** `PushSubscription.toJSON()` plus a label; the endpoint https (or loopback http when allowed). */
-function deviceBody(allowLoopback: boolean) {
+export function deviceBody(allowLoopback: boolean) {
   return z.object({
     endpoint: pushDeviceSchema.shape.endpoint.refine((value) => {
       const url = new URL(value);

@@ -14,14 +14,14 @@ import { allow, identityOf, type Security } from '../security.js';
 
 const usernameSchema = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ - only');
 /** The password policy (password-policy.ts) is applied by `UserService.create`, once the name is free. */
-const newUserSchema = z.object({
+export const newUserSchema = z.object({
   username: usernameSchema,
   password: z.string().max(MAX_PASSWORD_LENGTH),
   role: roleSchema,
 });
-const userParams = z.object({ username: usernameSchema });
-const newHubSchema = z.object({ hubId: idSchema });
-const auditQuerySchema = z.object({
+export const userParams = z.object({ username: usernameSchema });
+export const newHubSchema = z.object({ hubId: idSchema });
+export const auditQuerySchema = z.object({
   from: z.coerce.number().int().nonnegative().optional(),
   to: z.coerce.number().int().nonnegative().optional(),
   actor: z.string().max(64).optional(),

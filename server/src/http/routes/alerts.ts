@@ -10,7 +10,7 @@ import type { WardShell } from '../../ward/ward-shell.js';
 import { sendError, sendValidationError } from '../errors.js';
 import { allow, identityOf, type Security } from '../security.js';
 
-const alertParams = z.object({ alertId: z.string().min(1).max(128) });
+export const alertParams = z.object({ alertId: z.string().min(1).max(128) });
 /** The same cap as `WardShell.listAlerts` without a filter. */
 const LIST_LIMIT = 10_000;
 

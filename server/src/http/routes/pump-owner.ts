@@ -8,7 +8,7 @@ import { sendError, sendValidationError } from '../errors.js';
 import { pumpIdParams } from '../route-params.js';
 import { identityOf, type Security } from '../security.js';
 
-const bodySchema = z.object({ hubId: idSchema }).strict();
+export const pumpHubBodySchema = z.object({ hubId: idSchema }).strict();
 
 /**
  * `PUT /api/pumps/{pumpId}/hub` `{"hubId"}`: moves a pump to another hub. A pump is bound to the hub
@@ -26,7 +26,7 @@ export function registerPumpOwnerRoutes(
     async (request, reply) => {
       const params = pumpIdParams.safeParse(request.params);
       if (!params.success) return sendValidationError(reply, params.error);
-      const body = bodySchema.safeParse(request.body ?? {});
+      const body = pumpHubBodySchema.safeParse(request.body ?? {});
       if (!body.success) return sendValidationError(reply, body.error);
       const { pumpId } = params.data;
       const { hubId } = body.data;

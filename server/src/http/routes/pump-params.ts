@@ -9,7 +9,7 @@ import { pumpIdParams } from '../route-params.js';
 import { allow, identityOf } from '../security.js';
 
 /** The shape is checked by the engine's own schema when resolved (unknown keys refused, with paths). */
-const overridesSchema = z.record(z.string(), z.unknown());
+export const overridesSchema = z.record(z.string(), z.unknown());
 
 /**
  * `GET|PUT|DELETE /api/pumps/{pumpId}/params`: a pump's rule settings. A clinician can tighten or loosen

@@ -9,7 +9,7 @@ import type { UserService } from '../../auth/user-service.js';
 import { sendError, sendValidationError } from '../errors.js';
 import { allow, identityOf } from '../security.js';
 
-const loginBodySchema = z.object({
+export const loginBodySchema = z.object({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(200),
 });
