@@ -62,12 +62,20 @@ describe('nothing lost end to end: gateway → embedded aedes in the server', ()
     await running.waitStored(80);
     await running.killServer(1000);
     await running.waitStored(120);
-    const status = await running.status();
-    expect(status.confirmation?.episodes).toBeGreaterThanOrEqual(1);
-    const ran = readFileSync(marks, 'utf8').trim().split('\n');
-    // Once per episode: entered, then cleared (the short second kill may add a pair of its own).
-    expect(ran.slice(0, 2)).toEqual(['not_confirmed', 'confirmed']);
-    expect(ran.length).toBe(2 * (status.confirmation?.episodes ?? 0));
+    const lines = () => readFileSync(marks, 'utf8').trim().split('\n');
+    // Once per episode: entered, then cleared; the short second kill may add an episode of its own, and
+    // the commands run asynchronously, so compare once the file has caught up with the status.
+    await waitFor(
+      async () => {
+        const { confirmation } = await running.status();
+        const episodes = confirmation?.episodes ?? 0;
+        const open = confirmation?.state === 'not_confirmed' ? 1 : 0;
+        return episodes >= 1 && lines().length === 2 * episodes - open;
+      },
+      { timeoutMs: 10_000, what: 'one alarm and one clear command per episode' },
+    );
+    expect(lines().slice(0, 2)).toEqual(['not_confirmed', 'confirmed']);
+    expect(lines().filter((line, i) => line !== (i % 2 === 0 ? 'not_confirmed' : 'confirmed'))).toEqual([]);
     expectNothingLost(await running.verdict(), 'embedded, server SIGKILL');
   });
 
