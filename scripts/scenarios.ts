@@ -6,9 +6,13 @@
  * 100–1000 mmHg, pressure up to 65 % of the limit, sensor noise, spikes, dropouts, quantisation,
  * movement, drift, sampled every 1–60 s; plus rebuilds of the held-out finding) for the false-alert
  * count. Prints per rule the detections, detection delay, false alerts per 100 pump-hours and raises
- * per episode; writes artifacts/scenarios.json.
+ * per episode; then the fault cases under the noisy corpus's sensors (detection and delay per rule and
+ * rate) and each fault case read every 1 s, 10 s and 60 s (the same verdicts within a bounded delay);
+ * writes artifacts/scenarios.json. `--tradeoff` adds the sensitivity / false-alert table of the main
+ * thresholds (docs/alerts.md), a few minutes more.
  *
- *   npm run scenarios -- [--seeds 16] [--hours 4] [--noisy-cases 1250] [--noisy-hours 4] [--markdown]
+ *   npm run scenarios -- [--seeds 16] [--hours 4] [--noisy-cases 1250] [--noisy-hours 4]
+ *                        [--noisy-variants 12] [--tradeoff] [--markdown]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -22,17 +26,26 @@ import {
 } from '@pumpwatch/server';
 import {
   type CaseOutcome,
+  comparePeriods,
+  detectionByFamily,
+  detectionRows,
   formatDelay,
   heldOutLikeCase,
   markdownTable,
+  noisyFaultCases,
   noisyNormalCorpus,
   normalCorpus,
   type QualityReport,
   reportRows,
   runCase,
+  SAMPLE_PERIODS_MS,
   type ScenarioCase,
   scenarioCases,
+  sensitivityByRule,
   summarize,
+  TRADEOFF_SETTINGS,
+  type TradeoffSetting,
+  tradeoffRow,
 } from '@pumpwatch/simulators/replay';
 
 const START_TS = 1_763_812_800_000;
@@ -42,26 +55,31 @@ const { values } = parseArgs({
     hours: { type: 'string', default: '4' },
     'noisy-cases': { type: 'string', default: '1250' },
     'noisy-hours': { type: 'string', default: '4' },
+    'noisy-variants': { type: 'string', default: '12' },
+    tradeoff: { type: 'boolean', default: false },
     markdown: { type: 'boolean', default: false },
   },
 });
 
 /**
  * A pump sampled less often than every 10 s is deployed with pump_offline after 3 intervals (the server's
- * 30 s default would call it offline between every two samples): the ward gets that configuration.
+ * 30 s default would call it offline between every two samples): the ward gets that configuration, on
+ * top of the trade-off's setting if any.
  */
-const paramsByInterval = new Map<number, EngineParams>();
-function paramsFor(intervalMs: number): EngineParams {
-  if (intervalMs <= 10_000) return defaultEngineParams;
-  let params = paramsByInterval.get(intervalMs);
+const paramsByKey = new Map<string, EngineParams>();
+function paramsFor(intervalMs: number, overrides?: TradeoffSetting['overrides']): EngineParams {
+  if (intervalMs <= 10_000 && !overrides) return defaultEngineParams;
+  const key = `${intervalMs <= 10_000 ? 0 : intervalMs} ${JSON.stringify(overrides ?? {})}`;
+  let params = paramsByKey.get(key);
   if (!params) {
-    params = resolveParams(defaultEngineParams, { liveness: { pumpOfflineAfterMs: 3 * intervalMs } });
-    paramsByInterval.set(intervalMs, params);
+    const liveness = intervalMs > 10_000 ? { liveness: { pumpOfflineAfterMs: 3 * intervalMs } } : {};
+    params = resolveParams(defaultEngineParams, overrides ?? {}, liveness);
+    paramsByKey.set(key, params);
   }
   return params;
 }
-const newWard = (c: ScenarioCase) =>
-  new WardCore({ params: paramsFor(c.intervalMs ?? 1000), policy: defaultEscalationPolicy });
+const newWard = (c: ScenarioCase, overrides?: TradeoffSetting['overrides']) =>
+  new WardCore({ params: paramsFor(c.intervalMs ?? 1000, overrides), policy: defaultEscalationPolicy });
 const ruleIds = [...sampleRuleIds, 'pump_offline', 'hub_offline'];
 
 const started = performance.now();
@@ -100,10 +118,62 @@ const falses = [...report.rules, ...noisyReport.rules].flatMap((r) =>
   r.falseIn.map((id) => `${r.rule} in ${id}`),
 );
 const misses = report.rules.flatMap((r) => r.misses.map((id) => `${r.rule} in ${id}`));
+const reopened = noisy.outcomes.reduce((sum, o) => sum + o.retriggers, 0);
+const reraised = [...clean.outcomes, ...noisy.outcomes].reduce((sum, o) => sum + o.reraisesWithinHoldOff, 0);
+console.log(
+  `normal corpora: ${reraised} new raises within 5 min of the same rule resolving; ${reopened} alerts reopened (retriggered) on the noisy corpus`,
+);
 console.log(`misses: ${misses.length ? misses.join(', ') : 'none'}`);
 console.log(
   `false alerts: ${falses.length ? falses.slice(0, 40).join(', ') : 'none'}${falses.length > 40 ? ` … (${falses.length} traces)` : ''}`,
 );
+
+// The fault cases under the noisy corpus's sensors, sampled every 1–60 s.
+const noisyFaultsStarted = performance.now();
+const noisyFaults = noisyFaultCases({ variants: Number(values['noisy-variants']) });
+const noisyFaultRows = detectionByFamily(noisyFaults.map((c) => runCase(newWard, c, START_TS)));
+console.log(
+  `\nfault cases under noise: ${noisyFaults.length} variants replayed in ${seconds(noisyFaultsStarted)} s ` +
+    '(detected / variants where pressure carries the fault; delay from onset):',
+);
+const noisyFaultTable = detectionRows(noisyFaultRows);
+console.table(noisyFaultTable);
+if (values.markdown) console.log(`\n${markdownTable(noisyFaultTable)}\n`);
+const sensitivity = Object.fromEntries(
+  [...sensitivityByRule(noisyFaultRows)].map(([rule, t]) => [rule, `${t.detected}/${t.of}`]),
+);
+console.log('sensitivity under noise per rule:', sensitivity);
+const noisyMisses = noisyFaultRows.flatMap((r) => r.misses.map((id) => `${r.rule} in ${id}`));
+console.log(`misses under noise: ${noisyMisses.length ? noisyMisses.join(', ') : 'none'}`);
+
+// The same physical traces read every 1 s, 10 s and 60 s.
+const periods = comparePeriods((c) => runCase(newWard, c, START_TS), scenarioCases);
+const periodTable = periods.map((p) => ({
+  case: p.id,
+  ...Object.fromEntries(
+    p.periodsMs.map((ms, i) => [
+      `${ms / 1000} s`,
+      [...(p.firstRaises[i] ?? [])].map(([rule, at]) => `${rule} ${formatDelay(at)}`).join(', '),
+    ]),
+  ),
+  'same rules': p.sameRules ? 'yes' : 'NO',
+  'worst lag (periods)': Number(p.worstLagPeriods.toFixed(2)),
+}));
+console.log(`\nsample period independence (${SAMPLE_PERIODS_MS.map((ms) => ms / 1000).join(' / ')} s):`);
+console.table(
+  periodTable.map(({ case: id, 'same rules': same, 'worst lag (periods)': lag }) => ({
+    case: id,
+    same,
+    lag,
+  })),
+);
+const periodWorst = Math.max(...periods.map((p) => p.worstLagPeriods));
+console.log(
+  `sample periods: ${periods.filter((p) => p.sameRules).length}/${periods.length} cases raise the same rules; ` +
+    `worst first-raise lag ${periodWorst.toFixed(2)} sample periods`,
+);
+
+const tradeoff = values.tradeoff ? runTradeoff() : null;
 
 mkdirSync('artifacts', { recursive: true });
 writeFileSync(
@@ -119,7 +189,12 @@ writeFileSync(
         rules: noisyReport.rules.filter((r) => r.falseOnNormal > 0),
         table: noisyRows,
         heldOutRaises,
+        retriggers: reopened,
       },
+      reraisesWithinHoldOff: reraised,
+      noisyFaults: { rows: noisyFaultRows, table: noisyFaultTable, sensitivity },
+      samplePeriods: { table: periodTable, worstLagPeriods: periodWorst },
+      ...(tradeoff ? { tradeoff } : {}),
       totalSeconds: Number(seconds(started)),
     },
     null,
@@ -128,6 +203,37 @@ writeFileSync(
 );
 console.log(`wrote artifacts/scenarios.json (${seconds(started)} s in all)`);
 if (misses.length > 0) process.exitCode = 1;
+
+/** Each threshold setting against the noisy fault variants and the noisy normal corpus. */
+function runTradeoff(): Array<Record<string, string | number>> {
+  const tradeoffStarted = performance.now();
+  const run = (c: ScenarioCase, overrides: TradeoffSetting['overrides']) =>
+    runCase((x) => newWard(x, overrides), c, START_TS);
+  const rows = TRADEOFF_SETTINGS.map((setting) => {
+    const row = tradeoffRow(run, setting, noisyFaults, noisyCases);
+    if (process.stdout.isTTY)
+      process.stdout.write(`\r  trade-off: ${setting.parameter} = ${setting.value}…   `);
+    return {
+      rule: setting.rule,
+      parameter: setting.parameter,
+      value: setting.value,
+      sensitivity: `${row.detected}/${row.of} (${((100 * row.detected) / Math.max(row.of, 1)).toFixed(1)} %)`,
+      'delay median': [...row.delayMedianMs]
+        .filter(([family]) => !family.startsWith('infiltration@') || family === 'infiltration@100')
+        .map(([family, ms]) => `${family.replace(/^[a-z_]+/, '')} ${formatDelay(ms)}`)
+        .join(', '),
+      'false /100 h (rule)': Number(row.falsePer100h.toFixed(2)),
+      'false /100 h (all)': Number(row.allFalsePer100h.toFixed(2)),
+    };
+  });
+  if (process.stdout.isTTY) process.stdout.write('\r');
+  console.log(
+    `\ntrade-off (noisy fault variants vs the noisy normal corpus), ${seconds(tradeoffStarted)} s:`,
+  );
+  console.table(rows);
+  if (values.markdown) console.log(`\n${markdownTable(rows)}\n`);
+  return rows;
+}
 
 function replayCorpus(name: string, corpus: ScenarioCase[]): { outcomes: CaseOutcome[] } {
   const corpusStarted = performance.now();

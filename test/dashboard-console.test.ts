@@ -89,6 +89,21 @@ describe('nurse console in a real browser', () => {
     // The alert is high and unacknowledged: it flashes (IEC 60601-1-8) and is the first row.
     expect(await row.getAttribute('class')).toContain('flashing');
     expect(await nurse.getByTestId('alert-row').first().getAttribute('data-priority')).toBe('high');
+    // One card per pump (issue 16), led by the occluded pump's, its worst alert on top.
+    const firstCard = nurse.getByTestId('alert-card').first();
+    expect(await firstCard.getAttribute('data-pump-id')).toBe('PUMP-C-OCC');
+    expect(await firstCard.getAttribute('data-priority')).toBe('high');
+    expect(await firstCard.getByTestId('alert-row').first().getAttribute('data-priority')).toBe('high');
+    const cards = await nurse.getByTestId('alert-card').evaluateAll((els) =>
+      els.map((card) => ({
+        pump: card.getAttribute('data-pump-id'),
+        rows: Array.from(card.querySelectorAll('[data-testid="alert-row"] .alert-pump')).map(
+          (p) => (p.textContent ?? '').split(' ')[0],
+        ),
+      })),
+    );
+    expect(new Set(cards.map((c) => c.pump)).size).toBe(cards.length);
+    for (const card of cards) expect(card.rows.every((pump) => pump === card.pump)).toBe(true);
     // The occluded pump leads the grid.
     expect(await nurse.getByTestId('pump-card').first().getAttribute('data-pump-id')).toBe('PUMP-C-OCC');
   });

@@ -10,11 +10,15 @@ import {
 } from '@pumpwatch/server';
 import { buildScenario, ScenarioPlayer } from '@pumpwatch/simulators';
 import {
+  comparePeriods,
+  detectionByFamily,
   heldOutLikeCase,
+  noisyFaultCases,
   noisyNormalCorpus,
   runCase,
   type ScenarioCase,
   scenarioCases,
+  sensitivityByRule,
 } from '@pumpwatch/simulators/replay';
 import { describe, expect, it } from 'vitest';
 
@@ -117,9 +121,48 @@ describe('alarm quality under real-world noise (issue 16)', () => {
     expect(hours).toBeGreaterThanOrEqual(5000);
     const raises = outcomes.flatMap((o) => o.raises.map((r) => `${r.rule} in ${o.scenarioCase.id}`));
     expect((raises.length * 100) / hours).toBeLessThanOrEqual(1);
-    // The rule this issue changed: no false warning at all, so no re-raise either.
+    // The two trend rules this issue changed: no false warning at all (infiltration_suspected raised 27,
+    // 2.1 per episode, with its running-minimum baseline), so no re-raise either.
     expect(raises.filter((r) => r.startsWith('occlusion_developing'))).toEqual([]);
+    expect(raises.filter((r) => r.startsWith('infiltration_suspected'))).toEqual([]);
+    // One episode, one alert: no rule raises anew within 5 min of its alert resolving.
+    expect(outcomes.reduce((sum, o) => sum + o.reraisesWithinHoldOff, 0)).toBe(0);
   }, 180_000);
+
+  describe('the fault cases under the same noise, sampled every 1–60 s', () => {
+    const rows = detectionByFamily(noisyFaultCases().map(outcomeOf));
+    const sensitivity = sensitivityByRule(rows);
+
+    it('detects every fault where pressure carries it, infiltration at 25–150 mL/h included', () => {
+      const missed = [...sensitivity]
+        .filter(([rule, t]) => rule !== 'occlusion_developing' && t.detected < t.of)
+        .map(([rule, t]) => `${rule} ${t.detected}/${t.of}`);
+      expect(missed).toEqual([]);
+      const infiltration = sensitivity.get('infiltration_suspected');
+      expect(infiltration?.of).toBeGreaterThanOrEqual(48);
+      // The early warning, at 0.5 and 5 mL/h: measured 23/24 (the miss: 8 % noise at 10 s, where the
+      // pump's own alarm still raised occlusion_downstream).
+      const developing = sensitivity.get('occlusion_developing') ?? { detected: 0, of: 1 };
+      expect(developing.detected / developing.of).toBeGreaterThanOrEqual(0.9);
+    });
+
+    it('says where pressure cannot carry infiltration: 5 mL/h, inside the noise', () => {
+      const low = rows.find((r) => r.rule === 'infiltration_suspected' && r.family === 'infiltration@5');
+      expect(low).toMatchObject({ carried: 0, notCarried: 12 });
+    });
+
+    it('raises each fault once, not once per flap', () => {
+      const flapping = rows.filter((r) => r.raisesPerDetection > 1).map((r) => `${r.rule} ${r.family}`);
+      expect(flapping).toEqual([]);
+    });
+  });
+
+  it('gives the same verdicts for the same trace read every 1 s, 10 s or 60 s, within 3 sample periods', () => {
+    const periods = comparePeriods(outcomeOf, scenarioCases);
+    expect(periods.filter((p) => !p.sameRules).map((p) => p.id)).toEqual([]);
+    const lagging = periods.filter((p) => p.worstLagPeriods > 3).map((p) => `${p.id} ${p.worstLagPeriods}`);
+    expect(lagging).toEqual([]);
+  });
 
   it('still warns of an occlusion at ≤ 5 mL/h at least 50 % earlier than the pump alarms', () => {
     for (const scenarioCase of scenarioCases.filter((c) => c.expect.occlusion_developing !== undefined)) {

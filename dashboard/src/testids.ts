@@ -2,6 +2,9 @@
 export const TEST_IDS = {
   pumpCard: 'pump-card',
   alertRow: 'alert-row',
+  /** One pump's alerts as one card in the inbox (its rows are alert-row). */
+  alertCard: 'alert-card',
+  alertCardTitle: 'alert-card-title',
   alertPatient: 'alert-patient',
   pumpPatient: 'pump-patient',
   ackButton: 'ack-button',

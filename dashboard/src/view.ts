@@ -14,6 +14,8 @@ export * from './pump-view.js';
 
 export interface AlertRowView {
   id: string;
+  /** The pump (or, for a team's alarm, the team) the alert is about: the console's card groups by it. */
+  groupKey: string;
   priority: Priority;
   status: Alert['status'];
   priorityLabel: string;
@@ -91,6 +93,7 @@ export function alertRowView(
   const sounds = alert.status === 'active' && alert.priority !== 'low';
   return {
     id: alert.id,
+    groupKey: alert.pumpId,
     priority: alert.priority,
     status: alert.status,
     priorityLabel: PRIORITY_LABELS[alert.priority],

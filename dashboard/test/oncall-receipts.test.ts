@@ -104,6 +104,27 @@ describe("an alert's receipts in words", () => {
     expect(lines.map((l) => l.tone)).toEqual(['info', 'info', 'ok', 'failed', 'info', 'ok']);
   });
 
+  it('tells a reopened alert and one replaced by another for the same cause (issue 16)', () => {
+    const lines = timelineOf(
+      [
+        event('engine', { resolvedAt: T0 - 60_000, afterMs: 60_000 }, T0, 'retriggered'),
+        event(
+          'engine',
+          { reason: 'superseded', supersededBy: 'p1.occlusion_downstream.9' },
+          T0 + 1000,
+          'resolved',
+        ),
+        event('engine', {}, T0 + 2000, 'resolved'),
+      ],
+      UTC,
+    );
+    expect(lines.map((l) => l.text)).toEqual([
+      'condition back 03:12:04: same alert reopened',
+      'replaced by p1.occlusion_downstream.9 03:12:05: one alert for one cause',
+      'resolved 03:12:06',
+    ]);
+  });
+
   it('puts a "shown" that was recorded before its push receipt on that push (the report raced it)', () => {
     const lines = timelineOf(
       [

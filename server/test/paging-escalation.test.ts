@@ -211,6 +211,44 @@ describe('escalation along the team policy', () => {
     );
   });
 
+  it('pages again for an alert reopened after its paging stopped, and not for one reopened acknowledged', async () => {
+    // Issue 16: a condition back within its hold-off reopens the same alert (`retriggered`).
+    const start = local('2026-03-10T03:00');
+    const { server, clock, sent } = await ward({ start });
+    await careTeam(server);
+    let seq = 0;
+    const battery = async (pct: number, atMs: number) => {
+      clock.now = start + atMs;
+      seq += 1;
+      server.ward.onSample(
+        'hub-1',
+        'PUMP-1',
+        sample({ seq, ts: clock.now, onBattery: true, battery_pct: pct }),
+      );
+      await settle(server);
+    };
+    await battery(19, 0);
+    const alert = server.ward.openAlerts().find((a) => a.rule === 'battery_low');
+    expect(paged(sent)).toEqual(['ana']);
+    await battery(25, MIN);
+    await battery(19, 2 * MIN);
+    expect(server.ward.openAlerts().find((a) => a.rule === 'battery_low')?.id).toBe(alert?.id);
+    expect(sent.map((s) => `${s.recipient}:${s.reason}`)).toEqual([
+      'ana:raised',
+      'ana:resolved',
+      'ana:raised',
+    ]);
+
+    await server.ward.acknowledge(alert?.id as string, 'ana');
+    await battery(25, 3 * MIN);
+    await battery(19, 4 * MIN);
+    expect(server.ward.openAlerts().find((a) => a.rule === 'battery_low')?.status).toBe('acknowledged');
+    // Told of the acknowledgement, then nothing for the reopening: someone already answers for it.
+    expect(sent.slice(3).map((s) => `${s.recipient}:${s.reason}`)).toEqual(['ana:acknowledged']);
+    const types = (await server.storage.alerts.events(alert?.id as string)).map((e) => e.type);
+    expect(types.filter((t) => t === 'retriggered')).toHaveLength(2);
+  });
+
   it('moves paging to the next person at the 07:00 handoff, on an ordinary day and on the DST day', async () => {
     // Ana and Ben alternate daily from 07:00 on 1 March: shift n is Ana's when n is even.
     const expected: Array<[string, string, string]> = [

@@ -98,7 +98,18 @@ export function timelineOf(events: readonly AlertEvent[], timeZone?: string): Ti
         lines.push({ at, text: `acknowledged by ${event.actor} ${clock(at)}`, tone: 'ok' });
         break;
       case 'resolved':
-        lines.push({ at, text: `resolved ${clock(at)}`, tone: 'info' });
+        lines.push({
+          at,
+          text:
+            d.reason === 'superseded' && typeof d.supersededBy === 'string'
+              ? `replaced by ${d.supersededBy} ${clock(at)}: one alert for one cause`
+              : `resolved ${clock(at)}`,
+          tone: 'info',
+        });
+        break;
+      case 'retriggered':
+        // One episode, one alert (docs/alerts.md): the condition came back soon after it ended.
+        lines.push({ at, text: `condition back ${clock(at)}: same alert reopened`, tone: 'info' });
         break;
       case 'snoozed':
         lines.push({ at, text: `sound snoozed by ${event.actor} ${clock(at)}`, tone: 'info' });

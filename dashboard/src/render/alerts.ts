@@ -1,5 +1,6 @@
 import { TEST_IDS } from '../testids.js';
 import type { AlertRowView } from '../view.js';
+import { groupAlertRows, groupTitle } from './alert-groups.js';
 import { h, reconcileChildren, setAttr, setText } from './dom.js';
 import { priorityIcon } from './icons.js';
 import type { View } from './view.js';
@@ -55,9 +56,17 @@ interface Row {
 /** Shown on a row a viewer cannot act on, in place of the buttons (the header says why at length). */
 export const VIEW_ONLY_ROW_TEXT = 'View only: a nurse must acknowledge';
 
+/** One pump's card: its heading and its rows' list (render/alert-groups.ts). */
+interface Card {
+  li: HTMLLIElement;
+  title: HTMLElement;
+  list: HTMLOListElement;
+}
+
 /**
- * The nurse's alert inbox: one `<li>` per open alert, in the order given. Rows are kept by alert id and
- * updated in place, so an Acknowledge button keeps its focus while the list ticks and reorders.
+ * The nurse's alert inbox: one card per pump, worst priority on top, one `<li>` per open alert in it,
+ * in the order given. Rows are kept by alert id and cards by pump, both updated in place, so an
+ * Acknowledge button keeps its focus while the list ticks and reorders.
  */
 export function createAlertInbox(
   list: HTMLElement,
@@ -67,7 +76,20 @@ export function createAlertInbox(
   const abort = new AbortController();
   const { signal } = abort;
   const rows = new Map<string, Row>();
+  const cards = new Map<string, Card>();
   let snoozeButtonText = '';
+
+  function buildCard(key: string): Card {
+    const title = h('p', { class: 'alert-card-title', 'data-testid': TEST_IDS.alertCardTitle });
+    const rowList = h('ol', { class: 'alert-card-rows' });
+    const li = h(
+      'li',
+      { class: 'alert-card', 'data-testid': TEST_IDS.alertCard, 'data-pump-id': key },
+      title,
+      rowList,
+    );
+    return { li, title, list: rowList };
+  }
 
   function build(view: AlertRowView): Row {
     const badge = h('span', { class: 'badge' });
@@ -236,26 +258,47 @@ export function createAlertInbox(
     update({ rows: views, acks, emptyText, canAct, snoozeButtonText: snoozeText }) {
       snoozeButtonText = snoozeText;
       const ordered: HTMLLIElement[] = [];
+      const orderedCards: HTMLLIElement[] = [];
       const seen = new Set<string>();
-      for (const view of views) {
-        let row = rows.get(view.id);
-        if (!row) {
-          row = build(view);
-          rows.set(view.id, row);
+      const seenCards = new Set<string>();
+      // The rows in the DOM before this update, in their order, for the focus hand-over below.
+      const previous = [...list.querySelectorAll<HTMLLIElement>('li.alert-row')];
+      const cardRows: Array<[Card, HTMLLIElement[]]> = [];
+      for (const group of groupAlertRows(views)) {
+        let card = cards.get(group.key);
+        if (!card) {
+          card = buildCard(group.key);
+          cards.set(group.key, card);
         }
-        update(row, view, acks.get(view.id), canAct);
-        ordered.push(row.li);
-        seen.add(view.id);
+        setText(card.title, groupTitle(group));
+        setAttr(card.li, 'data-priority', group.worst);
+        setAttr(card.li, 'class', `alert-card prio-${group.worst}`);
+        const inCard: HTMLLIElement[] = [];
+        for (const view of group.rows) {
+          let row = rows.get(view.id);
+          if (!row) {
+            row = build(view);
+            rows.set(view.id, row);
+          }
+          update(row, view, acks.get(view.id), canAct);
+          inCard.push(row.li);
+          ordered.push(row.li);
+          seen.add(view.id);
+        }
+        cardRows.push([card, inCard]);
+        orderedCards.push(card.li);
+        seenCards.add(group.key);
       }
       // A row that goes away (resolved, or a latched alert resolved by its acknowledgement) must not take
       // keyboard focus with it: hand focus to the row now in its place, or to the inbox.
       const focused = document.activeElement;
-      const previous = [...list.children];
-      const lostAt = previous.findIndex(
-        (li) => !ordered.includes(li as HTMLLIElement) && li.contains(focused),
-      );
+      const lostAt = previous.findIndex((li) => !ordered.includes(li) && li.contains(focused));
       for (const id of [...rows.keys()]) if (!seen.has(id)) rows.delete(id);
-      reconcileChildren(list, ordered);
+      for (const key of [...cards.keys()]) if (!seenCards.has(key)) cards.delete(key);
+      // A row moving to another card (never: a pump's alerts stay its own) would be moved by the
+      // reconcile of its new card; rows first, then the cards themselves.
+      for (const [card, inCard] of cardRows) reconcileChildren(card.list, inCard);
+      reconcileChildren(list, orderedCards);
       if (lostAt >= 0) {
         const next = ordered[Math.min(lostAt, ordered.length - 1)] ?? list.closest('section');
         (next as HTMLElement | null)?.focus({ preventScroll: true });
@@ -266,6 +309,7 @@ export function createAlertInbox(
     destroy() {
       abort.abort();
       rows.clear();
+      cards.clear();
       list.replaceChildren();
     },
   };

@@ -3,10 +3,16 @@ import { type CareRuleInput, careConditions, careRuleIds } from './engine/care-r
 import { type Condition, describeConditions } from './engine/describe.js';
 import { evaluateSample } from './engine/evaluate.js';
 import { type LivenessInput, livenessConditions, livenessRuleIds } from './engine/liveness.js';
-import { type DeepPartial, type EngineParams, resolveParams } from './engine/params.js';
+import { type DeepPartial, type EngineParams, reopenWithinMs, resolveParams } from './engine/params.js';
 import { NumberSlab, PumpEngineState } from './engine/pump-state.js';
 import { sampleRuleIds } from './engine/rule-index.js';
-import { type AlertTransition, type EscalationPolicy, escalate, reconcile } from './lifecycle.js';
+import {
+  type AlertTransition,
+  type EscalationPolicy,
+  escalate,
+  type ReconcileContext,
+  reconcile,
+} from './lifecycle.js';
 
 /** A partial parameter tree, validated when resolved. */
 export type PumpParamsOverride = DeepPartial<EngineParams> | Record<string, unknown>;
@@ -30,6 +36,12 @@ const NO_TRANSITIONS: AlertTransition[] = [];
 export class EngineCore {
   private readonly openByPump = new Map<string, Map<RuleId, Alert>>();
   private readonly openById = new Map<string, Alert>();
+  /**
+   * Each pump's alerts resolved last, by rule: reopened if their condition returns within the rule's
+   * hold-off (lifecycle.ts reopen). At most one per (pump, rule); in memory only, so after a restart a
+   * returning condition raises a new alert.
+   */
+  private readonly recentByPump = new Map<string, Map<RuleId, Alert>>();
   private readonly states = new Map<string, PumpEngineState>();
   private readonly orders = new Map<string, StoredOrder>();
   /** Overrides set at run time through the API (stored, restored at start), on top of the config's. */
@@ -68,12 +80,14 @@ export class EngineCore {
         serverNow,
         idSuffix: sample.seq,
         policy: this.options.policy,
+        ...this.reopening(pumpId, state.params),
       },
     );
   }
 
   checkLiveness(hubId: string, pumpId: string, input: LivenessInput, now: number): AlertTransition[] {
-    const conditions = livenessConditions(input, now, this.state(pumpId).params);
+    const params = this.state(pumpId).params;
+    const conditions = livenessConditions(input, now, params);
     return reconcile(this.openByPump.get(pumpId) ?? NO_ALERTS, conditions, livenessRuleIds, {
       hubId,
       pumpId,
@@ -81,12 +95,14 @@ export class EngineCore {
       serverNow: now,
       idSuffix: now,
       policy: this.options.policy,
+      ...this.reopening(pumpId, params),
     });
   }
 
   /** The care rules (engine/care-rules.ts) on the server clock. */
   checkCare(hubId: string, pumpId: string, input: CareRuleInput, now: number): AlertTransition[] {
-    const conditions = careConditions(input, now, this.state(pumpId).params);
+    const params = this.state(pumpId).params;
+    const conditions = careConditions(input, now, params);
     return reconcile(this.openByPump.get(pumpId) ?? NO_ALERTS, conditions, careRuleIds, {
       hubId,
       pumpId,
@@ -94,6 +110,7 @@ export class EngineCore {
       serverNow: now,
       idSuffix: now,
       policy: this.options.policy,
+      ...this.reopening(pumpId, params),
     });
   }
 
@@ -116,6 +133,7 @@ export class EngineCore {
       serverNow: now,
       idSuffix: now,
       policy: this.options.policy,
+      ...this.reopening(subjectId, this.sharedParams),
     });
   }
 
@@ -141,8 +159,15 @@ export class EngineCore {
     if (alert.status === 'resolved') {
       this.openByPump.get(alert.pumpId)?.delete(alert.rule);
       this.openById.delete(alert.id);
+      let recent = this.recentByPump.get(alert.pumpId);
+      if (!recent) {
+        recent = new Map();
+        this.recentByPump.set(alert.pumpId, recent);
+      }
+      recent.set(alert.rule, alert);
       return;
     }
+    this.recentByPump.get(alert.pumpId)?.delete(alert.rule);
     let perRule = this.openByPump.get(alert.pumpId);
     if (!perRule) {
       perRule = new Map();
@@ -150,6 +175,16 @@ export class EngineCore {
     }
     perRule.set(alert.rule, alert);
     this.openById.set(alert.id, alert);
+  }
+
+  /** What reconcile needs to reopen a pump's recently resolved alerts (none: it raises new ones). */
+  private reopening(
+    pumpId: string,
+    params: EngineParams,
+  ): Pick<ReconcileContext, 'recent' | 'reopenWithinMs'> {
+    const recent = this.recentByPump.get(pumpId);
+    if (!recent || recent.size === 0) return {};
+    return { recent, reopenWithinMs: (rule) => reopenWithinMs(params, rule) };
   }
 
   open(alertId: string): Alert | undefined {

@@ -1,15 +1,15 @@
-import { type Alert, MAX_SNOOZE_MS, PRIORITY_RANK, type Priority, type RuleId } from '@pumpwatch/protocol';
+import {
+  type Alert,
+  type alertEventTypes,
+  MAX_SNOOZE_MS,
+  PRIORITY_RANK,
+  type Priority,
+  type RuleId,
+} from '@pumpwatch/protocol';
 import type { Condition } from './engine/describe.js';
 
-export type AlertEventType =
-  | 'raised'
-  | 'escalated'
-  | 'latched'
-  | 'acknowledged'
-  | 'snoozed'
-  | 'renotified'
-  | 'notified'
-  | 'resolved';
+/** The kinds of event in an alert's log; the list lives with the API schema (protocol/src/ops-api.ts). */
+export type AlertEventType = (typeof alertEventTypes)[number];
 
 /** One transition of one alert: the alert after it, and what happened. Alerts are sent on transitions. */
 export interface AlertTransition {
@@ -46,6 +46,27 @@ export interface ReconcileContext {
   /** Makes ids unique and deterministic: the sample's seq, or the liveness tick time. */
   idSuffix: string | number;
   policy: EscalationPolicy;
+  /**
+   * Alerts of this pump resolved recently, by rule, and how long after resolving each rule's alert
+   * reopens when its condition returns (one episode, one alert; issue 16). Without them every return
+   * of a condition raises a new alert.
+   */
+  recent?: ReadonlyMap<RuleId, Alert>;
+  reopenWithinMs?: (rule: RuleId) => number;
+}
+
+/**
+ * One cause, one alert (issue 16): a rule raising here resolves the open alerts of the rules it lists,
+ * which explain less of the same cause, and takes over their acknowledgement. While it is open they do
+ * not raise. occlusion_downstream: a developing occlusion (or a resistance rise) that reached the limit
+ * is the occlusion the pump alarms on, one alert for the nurse, not two side by side.
+ */
+export const SUPERSEDES: Partial<Record<RuleId, readonly RuleId[]>> = {
+  occlusion_downstream: ['occlusion_developing', 'infiltration_suspected'],
+};
+const SUPERSEDED_BY = new Map<RuleId, RuleId[]>();
+for (const [by, rules] of Object.entries(SUPERSEDES) as Array<[RuleId, RuleId[]]>) {
+  for (const rule of rules) SUPERSEDED_BY.set(rule, [...(SUPERSEDED_BY.get(rule) ?? []), by]);
 }
 
 function nextEscalation(priority: Priority, from: number, policy: EscalationPolicy): number | null {
@@ -67,11 +88,33 @@ export function reconcile(
 ): AlertTransition[] {
   const transitions: AlertTransition[] = [];
   const at = ctx.serverNow;
+  /** Alerts superseded by a raise in this call: done with, whatever their own condition says. */
+  let superseded: Set<RuleId> | null = null;
   for (const rule of scope) {
     const alert = open.get(rule);
     const condition = conditions.get(rule);
+    if (superseded?.has(rule)) continue;
     if (condition && !alert) {
-      transitions.push({ type: 'raised', alert: raise(condition, ctx), at, actor: 'engine' });
+      if (isSupersededByOpen(rule, open, transitions)) continue;
+      const reopened = reopen(rule, condition, ctx);
+      if (reopened) {
+        transitions.push(reopened);
+        continue;
+      }
+      const raised = raise(condition, ctx);
+      const replaced = supersede(rule, raised, open, at);
+      transitions.push({
+        type: 'raised',
+        alert: raised,
+        at,
+        actor: 'engine',
+        ...(replaced.length ? { details: { supersedes: replaced.map((t) => t.alert.id) } } : {}),
+      });
+      for (const t of replaced) {
+        transitions.push(t);
+        superseded ??= new Set();
+        superseded.add(t.alert.rule);
+      }
     } else if (condition && alert) {
       if (PRIORITY_RANK[condition.priority] > PRIORITY_RANK[alert.priority]) {
         const sooner = nextEscalation(condition.priority, ctx.serverNow, ctx.policy);
@@ -95,10 +138,11 @@ export function reconcile(
       } else if (alert.latched) {
         // The condition came back before anyone acknowledged: the same alert is live again.
         transitions.push({
-          type: 'raised',
+          type: 'retriggered',
           alert: { ...alert, latched: false, details: condition.details },
           at,
           actor: 'engine',
+          details: { from: 'latched' },
         });
       }
     } else if (!condition && alert) {
@@ -107,6 +151,85 @@ export function reconcile(
     }
   }
   return transitions;
+}
+
+/** Whether a rule that supersedes this one is open, or raised in this call: then this one stays quiet. */
+function isSupersededByOpen(
+  rule: RuleId,
+  open: ReadonlyMap<RuleId, Alert>,
+  transitions: readonly AlertTransition[],
+): boolean {
+  const by = SUPERSEDED_BY.get(rule);
+  if (!by) return false;
+  return by.some((r) => open.has(r) || transitions.some((t) => t.type === 'raised' && t.alert.rule === r));
+}
+
+/**
+ * The open alerts `raised` supersedes, resolved with a link to it; `raised` takes over the earliest
+ * acknowledgement among them (someone already answers for this cause: paging them again for it would
+ * be the noise this rule exists to remove). Mutates `raised` (fresh from `raise`).
+ */
+function supersede(
+  rule: RuleId,
+  raised: Alert,
+  open: ReadonlyMap<RuleId, Alert>,
+  at: number,
+): AlertTransition[] {
+  const out: AlertTransition[] = [];
+  for (const older of SUPERSEDES[rule] ?? []) {
+    const alert = open.get(older);
+    if (!alert) continue;
+    if (alert.acknowledgedAt !== null && raised.status === 'active') {
+      raised.status = 'acknowledged';
+      raised.acknowledgedAt = alert.acknowledgedAt;
+      raised.acknowledgedBy = alert.acknowledgedBy;
+      raised.nextEscalationAt = null;
+    }
+    raised.details = { ...raised.details, supersedes: alert.id };
+    const ended = resolved(alert, at);
+    ended.details = { ...alert.details, supersededBy: raised.id };
+    out.push({
+      type: 'resolved',
+      alert: ended,
+      at,
+      actor: 'engine',
+      details: { reason: 'superseded', supersededBy: raised.id },
+    });
+  }
+  return out;
+}
+
+/**
+ * A condition back within its rule's hold-off after the alert resolved: the same alert again, with its
+ * id and its acknowledgement (acknowledged stays until the alert ends: docs/clinical-reference.md, and
+ * this episode has not ended). Unacknowledged, it escalates again from now. A superseded alert is not
+ * reopened: the alert that superseded it answers for the cause.
+ */
+function reopen(rule: RuleId, condition: Condition, ctx: ReconcileContext): AlertTransition | null {
+  const previous = ctx.recent?.get(rule);
+  if (!previous || previous.resolvedAt === null || previous.details.supersededBy !== undefined) return null;
+  const within = ctx.reopenWithinMs?.(rule) ?? 0;
+  const since = ctx.serverNow - previous.resolvedAt;
+  if (since > within) return null;
+  const acknowledged = previous.acknowledgedAt !== null;
+  const alert: Alert = {
+    ...previous,
+    status: acknowledged ? 'acknowledged' : 'active',
+    priority: condition.priority,
+    message: condition.message,
+    details: condition.details,
+    resolvedAt: null,
+    latched: false,
+    snoozedUntil: null,
+    nextEscalationAt: acknowledged ? null : nextEscalation(condition.priority, ctx.serverNow, ctx.policy),
+  };
+  return {
+    type: 'retriggered',
+    alert,
+    at: ctx.serverNow,
+    actor: 'engine',
+    details: { resolvedAt: previous.resolvedAt, afterMs: since },
+  };
 }
 
 function minDefined(a: number | null, b: number | null): number | null {

@@ -65,7 +65,13 @@ export class NotificationDispatcher {
 }
 
 function notificationReason(transition: AlertTransition): NotificationReason | null {
-  if (transition.type === 'raised' || transition.type === 'renotified') return transition.type;
+  // An alert raised already acknowledged (it took over a superseded alert's acknowledgement) or reopened
+  // acknowledged has someone answering for it: the tier is not told again. Reopened unacknowledged, it
+  // is news to the tier as a raise is.
+  if (transition.type === 'raised' || transition.type === 'retriggered') {
+    return transition.alert.status === 'active' ? 'raised' : null;
+  }
+  if (transition.type === 'renotified') return transition.type;
   if (transition.type === 'escalated') return 'escalated';
   return null;
 }

@@ -208,8 +208,10 @@ export class PagingService {
     const { alert } = transition;
     const now = this.deps.now();
     const record = this.records.get(alert.id);
-    if (transition.type === 'raised') {
-      if (record) return;
+    // Hook for issue 16: an alert reopened (`retriggered`) after its paging stopped pages again, as a
+    // raise does; one raised or reopened already acknowledged pages nobody.
+    if (transition.type === 'raised' || transition.type === 'retriggered') {
+      if (record || alert.status !== 'active') return;
       if (alert.rule === 'nobody_reachable') return this.tellEscalationContacts(alert);
       const teamId = alert.patient?.teamId ?? null;
       const created = startPaging(alert, teamId, this.deps.oncall.policyOf(teamId), now);

@@ -88,17 +88,7 @@ export function noisyNormalCorpus({ cases = 1250, hours = 4, seed = 16 } = {}): 
     const limit = Math.round(rng.uniform(r.occlusionLimit_mmHg[0], r.occlusionLimit_mmHg[1]));
     const settledFraction = index % 2 === 0 ? rng.uniform(0.4, 0.65) : rng.uniform(...r.settledFraction);
     const intervalMs = pick(rng, r.intervalsMs);
-    const sensor: Partial<PumpPhysics> = {
-      pressureNoiseFraction: rng.uniform(...r.pressureNoiseFraction),
-      pressureNoise_mmHg: rng.uniform(...r.pressureNoise_mmHg),
-      pressureQuantum_mmHg: pick(rng, r.quanta_mmHg),
-      pressureSpikeProbability: rng.uniform(...r.spikeProbability),
-      pressureSpike_mmHg: 0.1 * limit,
-      pressureDropoutProbability: rng.uniform(...r.dropoutProbability),
-      movementPerHour: rng.uniform(...r.movementPerHour),
-      movementStep_mmHg: 20,
-      pressureDrift_mmHg_h: rng.uniform(-1, 1) * r.driftFractionPerHour * limit,
-    };
+    const sensor = drawSensor(rng, limit);
     const events: ScenarioStep[] = [];
     if (index % 2 === 1) events.push({ atMs: 0, event: { type: 'power_source', onBattery: false } });
     if (index % 4 === 3) {
@@ -120,12 +110,32 @@ export function noisyNormalCorpus({ cases = 1250, hours = 4, seed = 16 } = {}): 
   return out;
 }
 
-function logUniform(rng: Prng, min: number, max: number): number {
-  return Math.exp(rng.uniform(Math.log(min), Math.log(max)));
+/**
+ * One pump's sensor defects, drawn from NOISY_CORPUS_RANGES: noise, quantisation, spikes (± 10 % of the
+ * limit), dropouts, patient movement and drift. The fault traces under noise draw theirs here too, so
+ * both corpora meet the same sensors.
+ */
+export function drawSensor(rng: Prng, limit_mmHg: number): Partial<PumpPhysics> {
+  const r = NOISY_CORPUS_RANGES;
+  return {
+    pressureNoiseFraction: rng.uniform(...r.pressureNoiseFraction),
+    pressureNoise_mmHg: rng.uniform(...r.pressureNoise_mmHg),
+    pressureQuantum_mmHg: pick(rng, r.quanta_mmHg),
+    pressureSpikeProbability: rng.uniform(...r.spikeProbability),
+    pressureSpike_mmHg: 0.1 * limit_mmHg,
+    pressureDropoutProbability: rng.uniform(...r.dropoutProbability),
+    movementPerHour: rng.uniform(...r.movementPerHour),
+    movementStep_mmHg: 20,
+    pressureDrift_mmHg_h: rng.uniform(-1, 1) * r.driftFractionPerHour * limit_mmHg,
+  };
 }
 
-function pick<T>(rng: Prng, values: readonly T[]): T {
+export function pick<T>(rng: Prng, values: readonly T[]): T {
   return values[Math.floor(rng.next() * values.length)] as T;
+}
+
+function logUniform(rng: Prng, min: number, max: number): number {
+  return Math.exp(rng.uniform(Math.log(min), Math.log(max)));
 }
 
 function round3(value: number): number {

@@ -9,7 +9,14 @@ export interface CaseOutcome {
   raises: ReplayRaise[];
   samples: number;
   pumpHours: number;
+  /** Alerts reopened (`retriggered`): a condition back within its hold-off, the same alert. */
+  retriggers: number;
+  /** New raises of a rule within REOPEN_WINDOW_MS of its last alert resolving: what reopening prevents. */
+  reraisesWithinHoldOff: number;
 }
+
+/** The engine's default hold-off before a returning condition raises a new alert (params retrigger). */
+export const REOPEN_WINDOW_MS = 300_000;
 
 /** Plays one case through a fresh ward from `newWard`. */
 export function runCase(
@@ -23,13 +30,30 @@ export function runCase(
     physics: { ...scenario.physics, ...scenarioCase.physics },
     events: [...scenario.events, ...(scenarioCase.events ?? [])],
   };
-  const { raises, samples } = replayScenario(newWard(scenarioCase), withEvents, {
+  const { raises, samples, transitions } = replayScenario(newWard(scenarioCase), withEvents, {
     seed: scenarioCase.seed ?? 1,
     startTs,
     durationMs: scenarioCase.durationMs,
     intervalMs: scenarioCase.intervalMs,
   });
-  return { scenarioCase, raises, samples, pumpHours: scenarioCase.durationMs / HOUR };
+  let retriggers = 0;
+  let reraisesWithinHoldOff = 0;
+  const resolvedAt = new Map<string, number>();
+  for (const { type, alert } of transitions) {
+    if (type === 'retriggered') retriggers += 1;
+    if (type === 'resolved' && alert.resolvedAt !== null) resolvedAt.set(alert.rule, alert.resolvedAt);
+    const last = resolvedAt.get(alert.rule);
+    if (type === 'raised' && last !== undefined && alert.raisedAt - last <= REOPEN_WINDOW_MS)
+      reraisesWithinHoldOff += 1;
+  }
+  return {
+    scenarioCase,
+    raises,
+    samples,
+    pumpHours: scenarioCase.durationMs / HOUR,
+    retriggers,
+    reraisesWithinHoldOff,
+  };
 }
 
 export interface RuleQuality {
@@ -154,7 +178,7 @@ export function markdownTable(rows: Array<Record<string, string | number>>): str
   ].join('\n');
 }
 
-function median(values: number[]): number {
+export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

@@ -1,4 +1,4 @@
-import { prioritySchema } from '@pumpwatch/protocol';
+import { prioritySchema, type RuleId, ruleIdSchema } from '@pumpwatch/protocol';
 import { z } from 'zod';
 import { PumpwatchError } from '../../errors.js';
 
@@ -50,13 +50,26 @@ export const engineParamsSchema = z.object({
     factor: z.number().nonnegative(),
     /** Hysteresis: clears below this multiple. */
     clearFactor: z.number().nonnegative(),
-    /** …and at least this pressure rise above what the baseline predicts, so sensor noise at low rates cannot trigger it. */
+    /**
+     * …and at least this pressure rise above what the baseline predicts, so sensor noise at low rates
+     * cannot trigger it, and at least `noiseFactor` × this pump's own noise (issue 16; proposed).
+     */
     minRise_mmHg: z.number().nonnegative(),
-    /** …held this long (sustained). */
+    noiseFactor: z.number().nonnegative(),
+    /** …held this long (sustained): longer than most patient movement (10–120 s). */
     sustainMs: z.number().nonnegative(),
-    /** Baseline: lowest smoothed resistance over this much stable infusion, after `settleMs`. */
+    /**
+     * Hold-off: a raised warning clears only once its clear condition held this long, so a condition
+     * that returns within it continues the same alert (proposed; issue 16).
+     */
+    holdOffMs: z.number().nonnegative(),
+    /**
+     * Baseline: a mean of the median-of-three resistance over the first `baselineLearnMs` of stable infusion
+     * after `settleMs`, then following slow drift with time constant `baselineMs`, frozen while raised.
+     */
     baselineLearnMs: z.number().nonnegative(),
     settleMs: z.number().nonnegative(),
+    baselineMs: z.number().positive(),
     /** Smoothing time constant of the resistance estimate. */
     smoothingMs: z.number().nonnegative(),
     /** Pressure at zero flow (peripheral venous pressure), subtracted before dividing by the rate. */
@@ -135,6 +148,15 @@ export const engineParamsSchema = z.object({
     /** pump_offline: no valid sample for > max(3 × expected interval, 30 s). */
     pumpOfflineAfterMs: z.number().nonnegative(),
   }),
+  retrigger: z.object({
+    /**
+     * One episode, one alert (issue 16): a condition returning this soon after its alert resolved
+     * reopens that alert (`retriggered`) instead of raising a new one (proposed: 5 min)…
+     */
+    holdOffMs: z.number().nonnegative(),
+    /** …or this soon for the rules named here; 0 never reopens. */
+    byRule: z.partialRecord(ruleIdSchema, z.number().nonnegative()),
+  }),
 });
 
 export type EngineParams = z.infer<typeof engineParamsSchema>;
@@ -159,9 +181,12 @@ export const defaultEngineParams: EngineParams = {
     factor: 2,
     clearFactor: 1.6,
     minRise_mmHg: 10,
+    noiseFactor: 3,
     sustainMs: 120_000,
+    holdOffMs: 300_000,
     baselineLearnMs: 180_000,
     settleMs: 30_000,
+    baselineMs: 1_800_000,
     smoothingMs: 60_000,
     venousPressure_mmHg: 8,
     occlusionSlopeFraction: 0.25,
@@ -195,7 +220,18 @@ export const defaultEngineParams: EngineParams = {
   dose: { lateAfterMs: 60 * 60_000, highAfterMs: 120 * 60_000, earlyBeforeMs: 120 * 60_000 },
   unassignedInfusing: { afterMs: 5 * 60_000 },
   liveness: { pumpOfflineAfterMs: 30_000 },
+  retrigger: {
+    holdOffMs: 300_000,
+    // Each of these ends its episode for good: a second completion is a new program's, a dose missed or
+    // early is that dose's alone.
+    byRule: { infusion_complete: 0, dose_missed: 0, dose_early: 0 },
+  },
 };
+
+/** How long after resolving an alert of `rule` reopens when its condition returns. */
+export function reopenWithinMs(params: EngineParams, rule: RuleId): number {
+  return params.retrigger.byRule[rule] ?? params.retrigger.holdOffMs;
+}
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 

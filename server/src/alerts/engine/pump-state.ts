@@ -5,7 +5,7 @@ import { RULE_COUNT, type Verdict } from './rule-index.js';
 if (RULE_COUNT * 2 > 30) throw new Error('engine: verdicts no longer fit in a small integer');
 
 /** Running numbers per pump: one slot per accessor below. */
-const SLOTS = 35;
+const SLOTS = 38;
 /**
  * The running numbers of many pumps in one Float64Array, each pump's slots side by side: one contiguous
  * block per pump, with no object of its own to chase. Grows by doubling and keeps what it holds.
@@ -58,6 +58,11 @@ export class PumpEngineState {
    * changes a few times a day and is read only while the pump is stopped.
    */
   pauseUntil = Number.NEGATIVE_INFINITY;
+  /**
+   * Whether the pressure trend rose significantly at the last sample (occlusion_developing's test):
+   * infiltration's baseline learns nothing from a climbing line. A boolean field, not a slab slot.
+   */
+  pressureRising = false;
   private readonly base: number;
 
   constructor(
@@ -72,13 +77,14 @@ export class PumpEngineState {
     this.prevVi = Number.NaN;
     this.lastRate = Number.NaN;
     this.rateSince = Number.NaN;
-    this.pressureFloor = Number.POSITIVE_INFINITY;
     this.originTs = Number.NaN;
     this.ewLastTs = Number.NaN;
     this.resistance = Number.NaN;
     this.resistanceLastTs = Number.NaN;
     this.stableSince = Number.NaN;
-    this.baselineMin = Number.POSITIVE_INFINITY;
+    this.infiltrationClearSince = Number.NaN;
+    this.reading1 = Number.NaN;
+    this.reading2 = Number.NaN;
     this.baseline = Number.NaN;
     this.aboveSince = Number.NaN;
     this.rdAnchorTs = Number.NaN;
@@ -142,14 +148,9 @@ export class PumpEngineState {
     this.slab.numbers[this.base + 5] = v;
   }
 
-  // occlusion_developing: lowest pressure since the rate last changed, and an exponentially weighted
-  // regression of pressure on time (minutes since originTs).
-  get pressureFloor(): number {
-    return this.slab.numbers[this.base + 6] as number;
-  }
-  set pressureFloor(v: number) {
-    this.slab.numbers[this.base + 6] = v;
-  }
+  // occlusion_developing: an exponentially weighted regression of pressure on time (minutes since
+  // originTs). (Slot 6 held the lowest pressure since the rate changed, read by nothing since issue 16
+  // replaced it with a robust baseline; it is infiltration's now, see baselineSww.)
   get originTs(): number {
     return this.slab.numbers[this.base + 7] as number;
   }
@@ -212,10 +213,11 @@ export class PumpEngineState {
   set stableSince(v: number) {
     this.slab.numbers[this.base + 16] = v;
   }
-  get baselineMin(): number {
+  /** Since when an active infiltration warning's clear condition has held (NaN: it does not). */
+  get infiltrationClearSince(): number {
     return this.slab.numbers[this.base + 17] as number;
   }
-  set baselineMin(v: number) {
+  set infiltrationClearSince(v: number) {
     this.slab.numbers[this.base + 17] = v;
   }
   get baselineN(): number {
@@ -337,5 +339,35 @@ export class PumpEngineState {
   }
   set developingClearSince(v: number) {
     this.slab.numbers[this.base + 34] = v;
+  }
+
+  // infiltration_suspected: the two readings before this one, for a median of three (a spike is one
+  // reading; the median drops it before it reaches the smoothed resistance).
+  get reading1(): number {
+    return this.slab.numbers[this.base + 35] as number;
+  }
+  set reading1(v: number) {
+    this.slab.numbers[this.base + 35] = v;
+  }
+  get reading2(): number {
+    return this.slab.numbers[this.base + 36] as number;
+  }
+  set reading2(v: number) {
+    this.slab.numbers[this.base + 36] = v;
+  }
+
+  // infiltration_suspected, the baseline's uncertainty: the spread of readings around it (resistance
+  // units squared) and the sum of its squared weights, whose product is its variance.
+  get baselineSpread(): number {
+    return this.slab.numbers[this.base + 37] as number;
+  }
+  set baselineSpread(v: number) {
+    this.slab.numbers[this.base + 37] = v;
+  }
+  get baselineSww(): number {
+    return this.slab.numbers[this.base + 6] as number;
+  }
+  set baselineSww(v: number) {
+    this.slab.numbers[this.base + 6] = v;
   }
 }
