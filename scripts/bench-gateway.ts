@@ -1,5 +1,5 @@
 /**
- * npm run bench:gateway [-- --pumps 20 --seconds 60 --outage-minutes 10]
+ * npm run bench:gateway [-- --pumps 20 --seconds 60 --outage-minutes 10 --no-footprint]
  *
  * 1. CPU and RSS of the gateway process with N serial pumps at 1 Hz: N simulated pumps write PW1
  *    frames into N socat PTY pairs; the real gateway (child process, `node --import tsx
@@ -15,6 +15,9 @@
  *    reading a sample (its `hubTs`) to the watermark that covers it reaching the broker's subscribers
  *    gives the end-to-end confirmation latency (p50 / p99); then the same backlog is appended and the
  *    time until the server has confirmed all of it gives the confirmed drain rate.
+ * 4. The compiled hub's footprint (issue 17: 50 simulated pumps at 1 Hz, ≤ 80 MB RSS and ≤ 5 % of one
+ *    core): scripts/bench-gateway-footprint.ts, run as a child process after the rest (--no-footprint
+ *    skips it).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     'warmup-seconds': { type: 'string', default: '10' },
     'outage-minutes': { type: 'string', default: '10' },
+    'no-footprint': { type: 'boolean', default: false },
   },
 });
 const PUMPS = Number(values.pumps);
@@ -257,7 +261,20 @@ function status(pid: number, key: string): number {
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+/** Phase 4 in its own process: its figures are then the footprint script's alone. */
+async function footprint(): Promise<void> {
+  if (values['no-footprint']) return;
+  console.log('the compiled hub with 50 simulated pumps at 1 Hz (npm run bench:gateway:footprint):');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-gateway-footprint.ts'], {
+    stdio: 'inherit',
+  });
+  const [code] = await once(child, 'exit');
+  if (code !== 0) process.exitCode = 1;
+}
+
+main()
+  .then(footprint)
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
