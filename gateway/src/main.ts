@@ -2,10 +2,10 @@
  * The home hub process: `npm run gateway -- --help`. Logs are pino JSON on stdout; SIGINT or SIGTERM
  * stops it gracefully (a second signal exits at once).
  */
+import { formatEffectiveConfig } from '@pumpwatch/protocol';
 import { pino } from 'pino';
 import { GATEWAY_HELP, parseGatewayArgs } from './config/cli-args.js';
 import { loadGatewayConfig } from './config/load-config.js';
-import { formatEffectiveConfig } from './config/redact-config.js';
 import { GatewayError } from './errors.js';
 import { createGateway } from './gateway.js';
 import { type StatusServer, startStatusServer } from './status-server.js';

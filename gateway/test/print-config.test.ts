@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatEffectiveConfig, REDACTED, redactSecrets } from '@pumpwatch/protocol';
 import { describe, expect, it } from 'vitest';
 import { parseGatewayArgs } from '../src/config/cli-args.js';
 import { loadGatewayConfig } from '../src/config/load-config.js';
-import { formatEffectiveConfig, REDACTED, redactSecrets } from '../src/config/redact-config.js';
 import { gatewayConfigSchema } from '../src/config/schema.js';
 import type { GatewayError } from '../src/errors.js';
 

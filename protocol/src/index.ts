@@ -12,6 +12,7 @@ export * from './order.js';
 export * from './paging-api.js';
 export * from './pump.js';
 export * from './push.js';
+export * from './redact-config.js';
 export * from './rule-labels.js';
 export * from './session-api.js';
 export * from './telemetry.js';

@@ -1,7 +1,7 @@
+import { formatEffectiveConfig } from '@pumpwatch/protocol';
 import { pino } from 'pino';
 import { loadServerConfig } from './config.js';
 import { PumpwatchError } from './errors.js';
-import { formatEffectiveConfig } from './redact-config.js';
 import { startPumpwatchServer } from './server.js';
 
 const HELP = `pumpwatch server

@@ -1,7 +1,7 @@
+import { formatEffectiveConfig, REDACTED } from '@pumpwatch/protocol';
 import { describe, expect, it } from 'vitest';
 import { loadServerConfig, parseServerConfig } from '../src/config.js';
 import { PumpwatchError } from '../src/errors.js';
-import { formatEffectiveConfig, REDACTED } from '../src/redact-config.js';
 
 /** Every secret the server config can hold, each with "canary" in it, so a leak shows in the text. */
 const withEverySecret = {

@@ -1,7 +1,8 @@
 /**
  * `--print-config`: the effective configuration without its secrets, so an operator can paste it into
  * a ticket. Secrets are found by their key name rather than by a list of today's paths, so a secret
- * added to the schema later is hidden too (the server has the same rule: server/src/redact-config.ts).
+ * added to the schema later is hidden too. Here because the server and the gateway share no other
+ * package: both CLIs print their configuration with this one rule.
  */
 
 /** What replaces a secret; a secret that is unset stays unset, so "is it configured?" still shows. */
