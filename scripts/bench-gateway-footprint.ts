@@ -12,7 +12,6 @@
  * every second over the window (steady: median and max) and VmHWM at the end (the peak since exec,
  * start-up included), from /proc/<pid>/status.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
@@ -23,6 +22,7 @@ import { Aedes } from 'aedes';
 import { stringify } from 'yaml';
 import { bundle, root } from './build-bundle.js';
 import { BUILD_TARGETS } from './build-targets.js';
+import { CLK_TCK, cpuTicks, procStatusBytes, startGateway, stopGateway } from './support/gateway-child.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +35,6 @@ const { values } = parseArgs({
 const PUMPS = Number(values.pumps);
 const WINDOW_S = Number(values.seconds);
 const WARMUP_S = Number(values['warmup-seconds']);
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const TARGET_RSS_MB = 80;
 const TARGET_CPU_PCT = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -120,7 +119,7 @@ async function main(): Promise<void> {
         const received0 = received;
         for (let s = 0; s < WINDOW_S; s++) {
           await sleep(1000);
-          rss.push(status(pid, 'VmRSS'));
+          rss.push(procStatusBytes(pid, 'VmRSS'));
         }
         const cpuSeconds = (cpuTicks(pid) - cpu0) / CLK_TCK;
         const wallSeconds = (performance.now() - wall0) / 1000;
@@ -132,7 +131,7 @@ async function main(): Promise<void> {
           cpuPct: (cpuSeconds / wallSeconds) * 100,
           rssMedianMb: mb(rss[Math.floor(rss.length / 2)] ?? 0),
           rssMaxMb: mb(rss.at(-1) ?? 0),
-          peakMb: mb(status(pid, 'VmHWM')),
+          peakMb: mb(procStatusBytes(pid, 'VmHWM')),
         });
       } finally {
         await stopGateway(child);
@@ -160,43 +159,6 @@ function report(results: Footprint[]): void {
     );
     console.log(`    ${within} the target (≤ ${TARGET_RSS_MB} MiB peak, ≤ ${TARGET_CPU_PCT} % CPU)`);
   }
-}
-
-async function startGateway(args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, PUMPWATCH_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    // Only until it has started: the rest of the log is not kept.
-    if (!output.includes('gateway started')) output += chunk.toString();
-  });
-  while (!output.includes('gateway started')) {
-    if (child.exitCode !== null) throw new Error(`gateway exited: ${output}`);
-    await sleep(10);
-  }
-  return child;
-}
-
-async function stopGateway(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
-}
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the command: state is field 3, utime 14 and stime 15 (1-based, proc(5)).
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function status(pid: number, key: string): number {
-  const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) * 1024;
 }
 
 const mb = (bytes: number): number => bytes / 1024 / 1024;

@@ -19,9 +19,9 @@
  *    core): scripts/bench-gateway-footprint.ts, run as a child process after the rest (--no-footprint
  *    skips it).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,14 @@ import { SerialPump } from '@pumpwatch/simulators/serial';
 import { Aedes } from 'aedes';
 import { stringify } from 'yaml';
 import { appendBacklog, percentile, watchConfirmations } from './support/confirm-phase.js';
+import {
+  CLK_TCK,
+  cpuTicks,
+  procStatusBytes,
+  startGateway,
+  stopGateway,
+  tsxGatewayArgs,
+} from './support/gateway-child.js';
 import { startServerChild } from './support/server-child.js';
 
 const { values } = parseArgs({
@@ -46,7 +54,6 @@ const PUMPS = Number(values.pumps);
 const WINDOW_S = Number(values.seconds);
 const WARMUP_S = Number(values['warmup-seconds']);
 const OUTAGE_MIN = Number(values['outage-minutes']);
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
@@ -120,7 +127,7 @@ async function main(): Promise<void> {
     );
 
     // 1. CPU and RSS at steady state.
-    let gateway = await startGateway(configFile);
+    let gateway = await startGateway(tsxGatewayArgs(configFile));
     cleanups.push(() => stopGateway(gateway));
     await sleep(WARMUP_S * 1000);
     const pid = gateway.pid as number;
@@ -130,11 +137,11 @@ async function main(): Promise<void> {
     const received0 = received;
     for (let s = 0; s < WINDOW_S; s++) {
       await sleep(1000);
-      rss.push(status(pid, 'VmRSS'));
+      rss.push(procStatusBytes(pid, 'VmRSS'));
     }
     const cpuSeconds = (cpuTicks(pid) - cpu0) / CLK_TCK;
     const wallSeconds = (performance.now() - wall0) / 1000;
-    const hwm = status(pid, 'VmHWM');
+    const hwm = procStatusBytes(pid, 'VmHWM');
     const rate = (received - received0) / wallSeconds;
     console.log(
       `gateway with ${PUMPS} serial pumps at 1 Hz over ${Math.round(wallSeconds)} s (after ${WARMUP_S} s warm-up):`,
@@ -154,7 +161,7 @@ async function main(): Promise<void> {
     backlogBefore = appended.before;
     const depth = appended.depth;
     const spawned = performance.now();
-    gateway = await startGateway(configFile);
+    gateway = await startGateway(tsxGatewayArgs(configFile));
     const startedAt = performance.now();
     while (backlogReceived < backlog && performance.now() - spawned < 600_000) await sleep(20);
     const fromSpawn = (lastBacklogAt - spawned) / 1000;
@@ -190,7 +197,7 @@ async function main(): Promise<void> {
     );
     const watch = await watchConfirmations(server.mqttUrl, 'pumpwatch/v1', 'HUB-BENCH');
     cleanups.push(() => watch.close());
-    gateway = await startGateway(confirmConfig);
+    gateway = await startGateway(tsxGatewayArgs(confirmConfig));
     await sleep(WARMUP_S * 1000);
     watch.take();
     await sleep(Math.min(WINDOW_S, 30) * 1000);
@@ -204,7 +211,7 @@ async function main(): Promise<void> {
     await stopGateway(gateway);
     const confirmBacklog = await appendBacklog(confirmDir, pumpIds, OUTAGE_MIN);
     const confirmSpawned = performance.now();
-    gateway = await startGateway(confirmConfig);
+    gateway = await startGateway(tsxGatewayArgs(confirmConfig));
     const confirmStarted = performance.now();
     const allConfirmed = () =>
       pumpIds.every(
@@ -222,41 +229,6 @@ async function main(): Promise<void> {
     for (const cleanup of cleanups.reverse()) await cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function startGateway(configFile: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts', '--config', configFile], {
-    env: { ...process.env, PUMPWATCH_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  while (!output.includes('gateway started')) {
-    if (child.exitCode !== null) throw new Error(`gateway exited: ${output}`);
-    await sleep(10);
-  }
-  return child;
-}
-
-async function stopGateway(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
-}
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the command: state is field 3, utime 14 and stime 15 (1-based, proc(5)).
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function status(pid: number, key: string): number {
-  const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) * 1024;
 }
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
