@@ -7,7 +7,7 @@ import { Aedes } from 'aedes';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gatewayConfigSchema } from '../src/config/schema.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
-import type { PumpSource, PumpSourceListener } from '../src/sources/pump-source.js';
+import { TickingSource } from './support/ticking-source.js';
 
 /** A real aedes broker on loopback; `stop` drops every connection as a crashed broker would. */
 async function startBroker(port: number, onPublish: (topic: string, payload: string) => void) {
@@ -33,36 +33,6 @@ async function startBroker(port: number, onPublish: (topic: string, payload: str
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** Two pumps sampling every 10 ms until paused: a fast, controllable stand-in for a driver. */
-class TickingSource implements PumpSource {
-  readonly name = 'test:ticking';
-  readonly pumpIds = ['P-1', 'P-2'];
-  private timer: NodeJS.Timeout | null = null;
-  private ts = 1_700_000_000_000;
-
-  async start(listener: PumpSourceListener): Promise<void> {
-    for (const pumpId of this.pumpIds) listener.link(pumpId, 'up');
-    this.timer = setInterval(() => {
-      this.ts += 10;
-      for (const pumpId of this.pumpIds) {
-        listener.reading({
-          pumpId,
-          sample: { v: 1, ts: this.ts, state: 'infusing', rate_mL_h: 10, vi_mL: 1, alarms: [] },
-        });
-      }
-    }, 10);
-  }
-
-  pause(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  async stop(): Promise<void> {
-    this.pause();
-  }
 }
 
 const cleanups: Array<() => Promise<void>> = [];

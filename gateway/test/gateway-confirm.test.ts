@@ -13,7 +13,7 @@ import { Aedes } from 'aedes';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type GatewayConfigInput, gatewayConfigSchema } from '../src/config/schema.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
-import type { PumpSource, PumpSourceListener } from '../src/sources/pump-source.js';
+import { TickingSource } from './support/ticking-source.js';
 
 const PREFIX = 'pumpwatch/v1';
 const HUB = 'HUB-C';
@@ -92,34 +92,6 @@ async function startBrokerAndCommitter() {
   };
 }
 
-class TickingSource implements PumpSource {
-  readonly name = 'test:ticking';
-  readonly pumpIds = ['P-1', 'P-2'];
-  private timer: NodeJS.Timeout | null = null;
-  private ts = 1_700_000_000_000;
-
-  async start(listener: PumpSourceListener): Promise<void> {
-    for (const pumpId of this.pumpIds) listener.link(pumpId, 'up');
-    this.timer = setInterval(() => {
-      this.ts += 20;
-      for (const pumpId of this.pumpIds)
-        listener.reading({
-          pumpId,
-          sample: { v: 1, ts: this.ts, state: 'infusing', rate_mL_h: 10, vi_mL: 1, alarms: [] },
-        });
-    }, 20);
-  }
-
-  pause(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  async stop(): Promise<void> {
-    this.pause();
-  }
-}
-
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -128,7 +100,7 @@ afterEach(async () => {
 async function setup(confirm: GatewayConfigInput['confirm'] = {}) {
   const broker = await startBrokerAndCommitter();
   cleanups.push(() => broker.stop());
-  const source = new TickingSource();
+  const source = new TickingSource(20);
   const commands: Array<{ argv: readonly string[]; env: Record<string, string> }> = [];
   const config = gatewayConfigSchema.parse({
     hubId: HUB,
