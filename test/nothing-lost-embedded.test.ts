@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FaultRig, type FaultVerdict } from './support/fault-rig.js';
+import { FaultRig } from './support/fault-rig.js';
+import { expectNothingLost } from './support/nothing-lost.js';
 import { sleep, waitFor } from './support/wait.js';
 
 /**
@@ -18,14 +19,6 @@ afterEach(async () => {
   await rig?.close();
   rig = undefined;
 });
-
-function expectNothingLost(verdict: FaultVerdict, label: string): void {
-  console.log(`${label}: ${JSON.stringify(verdict)}`);
-  expect(verdict.dropped).toBe(0);
-  expect(verdict.lostExamples).toEqual([]);
-  expect(verdict.lost).toBe(0);
-  expect(verdict.duplicates).toBe(0);
-}
 
 describe('nothing lost end to end: gateway → embedded aedes in the server', () => {
   it('the server (and with it the broker) SIGKILLed during ingest; the hub alarms once while nobody confirms', async () => {

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { FaultRig, type FaultVerdict } from './support/fault-rig.js';
+import { afterEach, describe, it } from 'vitest';
+import { FaultRig } from './support/fault-rig.js';
+import { expectNothingLost } from './support/nothing-lost.js';
 
 /**
  * Issue 15: nothing lost end to end with an external Mosquitto. The real gateway (20 simulated pumps at
@@ -16,15 +17,6 @@ afterEach(async () => {
   rig = undefined;
 });
 
-function expectNothingLost(verdict: FaultVerdict, label: string): void {
-  console.log(`${label}: ${JSON.stringify(verdict)}`);
-  expect(verdict.dropped).toBe(0);
-  expect(verdict.lostExamples).toEqual([]);
-  expect(verdict.lost).toBe(0);
-  expect(verdict.duplicates).toBe(0);
-  expect(verdict.produced).toBeGreaterThan(PUMPS * 50);
-}
-
 describe('nothing lost end to end: gateway → Mosquitto → server', () => {
   it('server SIGKILLed twice during ingest (broker persistence on)', async () => {
     rig = await FaultRig.start({
@@ -39,7 +31,7 @@ describe('nothing lost end to end: gateway → Mosquitto → server', () => {
     await rig.waitStored(60);
     await rig.killServer(1000);
     await rig.waitStored(100);
-    expectNothingLost(await rig.verdict(), 'server SIGKILL');
+    expectNothingLost(await rig.verdict(), 'server SIGKILL', PUMPS * 50);
   });
 
   it('Mosquitto SIGKILLed with persistence on, and with persistence off', async () => {
@@ -56,7 +48,11 @@ describe('nothing lost end to end: gateway → Mosquitto → server', () => {
       await rig.waitStored(60);
       await rig.killBroker(500);
       await rig.waitStored(100);
-      expectNothingLost(await rig.verdict(), `mosquitto SIGKILL, persistence ${persistence ? 'on' : 'off'}`);
+      expectNothingLost(
+        await rig.verdict(),
+        `mosquitto SIGKILL, persistence ${persistence ? 'on' : 'off'}`,
+        PUMPS * 50,
+      );
       await rig.close();
       rig = undefined;
     }
@@ -73,7 +69,7 @@ describe('nothing lost end to end: gateway → Mosquitto → server', () => {
     await rig.waitStored(20);
     await rig.killGateway(1000);
     await rig.waitStored(60);
-    expectNothingLost(await rig.verdict(), 'gateway SIGKILL');
+    expectNothingLost(await rig.verdict(), 'gateway SIGKILL', PUMPS * 50);
   });
 
   it('every fault together: server, broker and gateway killed, and the WAN link cut', async () => {
@@ -94,6 +90,6 @@ describe('nothing lost end to end: gateway → Mosquitto → server', () => {
     await running.killGateway(500);
     await running.killBroker(500);
     await running.waitStored(150);
-    expectNothingLost(await running.verdict(), 'all faults');
+    expectNothingLost(await running.verdict(), 'all faults', PUMPS * 50);
   });
 });
