@@ -6,19 +6,24 @@
  * duplicate detection, hub index and the engine: WardCore), in the same run, so the ratio of the two
  * says what the ward's bookkeeping costs. Writes artifacts/bench-engine.json.
  *
- *   npm run bench:engine -- [--pumps 10000] [--seconds 120] [--repeats 5]
+ * It measures the engine as the server runs it: compiled into one bundle with the build's options
+ * (scripts/support/run-as-built.ts); `--source` measures the sources under tsx instead.
+ *
+ *   npm run bench:engine -- [--pumps 10000] [--seconds 120] [--repeats 5] [--source]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type TelemetrySample, telemetrySampleSchema } from '@pumpwatch/protocol';
 import { defaultEngineParams, defaultEscalationPolicy, EngineCore, WardCore } from '@pumpwatch/server';
 import { buildScenario, createPumpFromScenario, NORMAL_RATES_mL_h } from '@pumpwatch/simulators';
+import { runAsBuilt } from './support/run-as-built.js';
 
 const { values } = parseArgs({
   options: {
     pumps: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '120' },
     repeats: { type: 'string', default: '5' },
+    source: { type: 'boolean', default: false },
   },
 });
 const PUMPS = Number(values.pumps);
@@ -228,6 +233,8 @@ function main(): void {
     wardNsPerSample: Number(((ward.bestMs * 1e6) / measured).toFixed(1)),
     /** Ward over engine, best against best, in this run. */
     wardOverEngineTime: Number((ward.bestMs / elapsedMs).toFixed(2)),
+    /** `bundle`: compiled as `npm run build` compiles the server; `source`: the sources under tsx. */
+    compiled: values.source ? 'source' : 'bundle',
     node: process.version,
   };
   console.table({
@@ -267,4 +274,4 @@ function main(): void {
   if (sink === -1) console.log(sink);
 }
 
-main();
+if (!(await runAsBuilt(import.meta.url, ['--expose-gc']))) main();

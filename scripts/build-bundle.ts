@@ -2,7 +2,7 @@
 import { rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { type BuildTarget, ESM_REQUIRE_SHIM, NATIVE_PACKAGES } from './build-targets.js';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,6 +21,26 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+/**
+ * How every process is compiled; benchmarks of code the server runs compile it the same way
+ * (scripts/support/run-as-built.ts), since the bundle runs faster than the sources under tsx.
+ */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: [...NATIVE_PACKAGES],
+  banner: { js: ESM_REQUIRE_SHIM },
+  plugins: [zodEnglishOnly],
+  // Whitespace and syntax only: identifiers stay readable in stack traces without a source map.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+} satisfies BuildOptions;
+
 /** Bundles `target` into `<outRoot>/<workspace>/<outfile>`: the repository itself by default. */
 export async function bundle(target: BuildTarget, outRoot = root): Promise<void> {
   const workspace = join(root, target.workspace);
@@ -28,23 +48,11 @@ export async function bundle(target: BuildTarget, outRoot = root): Promise<void>
   rmSync(dirname(outfile), { recursive: true, force: true });
   const started = performance.now();
   await build({
+    ...BUNDLE_OPTIONS,
     absWorkingDir: workspace,
     entryPoints: [join(workspace, target.entry)],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: [...NATIVE_PACKAGES],
-    banner: { js: ESM_REQUIRE_SHIM },
-    plugins: [zodEnglishOnly],
-    // Whitespace and syntax only: identifiers stay readable in stack traces without a source map.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    keepNames: true,
     sourcemap: 'linked',
-    legalComments: 'none',
-    logLevel: 'warning',
   });
   const kib = (statSync(outfile).size / 1024).toFixed(0);
   const ms = (performance.now() - started).toFixed(0);

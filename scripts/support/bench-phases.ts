@@ -28,14 +28,7 @@ export async function runEnginePhase(
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        '--expose-gc',
-        '--import',
-        'tsx',
-        'scripts/bench-engine.ts',
-        `--pumps=${pumps}`,
-        `--seconds=${seconds}`,
-      ],
+      ['--import', 'tsx', 'scripts/bench-engine.ts', `--pumps=${pumps}`, `--seconds=${seconds}`],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     child.stdout.on('data', (chunk: Buffer) => {
