@@ -429,8 +429,8 @@ describe('pump state', () => {
     expect(names.map((name) => writable[name])).toEqual(names.map((_, i) => i + 0.5));
   });
 
-  it('keeps each pump’s numbers when the shared slab grows', () => {
-    const slab = new NumberSlab(1);
+  it('keeps each pump’s numbers apart across the shared slab’s pages', () => {
+    const slab = new NumberSlab(2);
     const states = Array.from({ length: 5 }, (_, i) => {
       const state = new PumpEngineState(defaultEngineParams, null, slab);
       state.baseline = i + 0.25;
