@@ -443,8 +443,10 @@ describe('embedded broker limits before authentication (issue #11)', () => {
     expect(refused).toBeGreaterThanOrEqual(195);
     expect(after.mqttAuth.throttledConnects - before.mqttAuth.throttledConnects).toBe(refused);
     expect(after.mqttAuth.rejectedConnects - before.mqttAuth.rejectedConnects).toBe(200 - refused);
-    // At most 5 extra scrypt checks ran beside the hub's own; without the back-off it waited behind 200 (6 s).
-    expect(underAttack).toBeLessThan(median(baseline) * 4 + 500);
+    // At most 5 extra scrypt checks ran beside the hub's own (the counts above); without the back-off it
+    // waited behind 200 (6 s). The 2 s allowance is for a machine busy with other work (it measured
+    // 1.4 s against a 1.07 s bound once, while a 5-minute scenario run shared the two cores).
+    expect(underAttack).toBeLessThan(median(baseline) * 4 + 2_000);
   }, 60_000);
 });
 
