@@ -116,8 +116,8 @@ const DASH = '—';
 /** Battery thresholds of battery_low: ≤ 20 % medium, ≤ 5 % high (docs/clinical-reference.md#rule-catalog). */
 const BATTERY_LOW_PCT = 20;
 const BATTERY_EMPTY_PCT = 5;
-/** occlusion_developing starts at 50 % of the limit, after Alaris (docs/clinical-reference.md#occlusion). */
-const PRESSURE_WARN_FRACTION = 0.5;
+/** occlusion_developing's line: 45 % of the limit (server params.ts, docs/clinical-reference.md#occlusion). */
+const PRESSURE_WARN_FRACTION = 0.45;
 /**
  * rate_deviation (docs/clinical-reference.md#rule-catalog): delivered differs from programmed by more than
  * max(10 %, 0.2 mL/h).

@@ -37,7 +37,7 @@ const occlusionAt = (rate: number, onset: number): ScenarioCase => ({
   scenario: 'downstream_occlusion',
   params: { rate_mL_h: rate, vtbi_mL: rate * 10, onsetMs: onset },
   durationMs: onset + occlusionAlarmMs(rate) + 5 * MIN,
-  // The early warning's condition begins at half the limit: time it against the pump's own alarm.
+  // The early warning's condition begins at 45 % of the limit: time it against the pump's own alarm.
   expect:
     rate <= 5
       ? { occlusion_downstream: onset, occlusion_developing: onset }

@@ -27,6 +27,12 @@ export const TRADEOFF_SETTINGS: readonly TradeoffSetting[] = [
   ...[0, 30_000, 60_000, 120_000].map((v) =>
     setting('occlusion_developing', 'occlusion', 'developingMinDurationMs', v),
   ),
+  // The warning's line, its clear line 5 points below it as by default: how much earlier a lower line
+  // warns, and for how many false alerts.
+  ...[0.4, 0.45, 0.5].map((v) => ({
+    ...setting('occlusion_developing', 'occlusion', 'developingFraction', v),
+    overrides: { occlusion: { developingFraction: v, developingClearFraction: v - 0.05 } },
+  })),
   ...[1.25, 1.5, 2, 2.5, 3].map((v) => setting('infiltration_suspected', 'infiltration', 'factor', v)),
   ...[30_000, 60_000, 120_000, 240_000].map((v) =>
     setting('infiltration_suspected', 'infiltration', 'sustainMs', v),

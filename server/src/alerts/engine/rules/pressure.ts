@@ -117,8 +117,8 @@ export function pressureSlope(st: PumpEngineState): number {
 }
 
 /**
- * occlusion_developing (proposed; Alaris auto-restart uses 50 % of the limit): pressure rising at an
- * unchanged rate, past half the limit: an early, medium warning at the low rates of home infusion, where
+ * occlusion_developing (proposed; Alaris auto-restart uses 50 % of the limit, this 45 %, params.ts):
+ * pressure rising at an unchanged rate, past 45 % of the limit: an early, medium warning at the low rates of home infusion, where
  * the pump's own alarm may be hours away. Becomes high at the limit (same alert, escalated).
  *
  * It asks whether the rise is real (issue 16: a pump near half its limit with a few percent of sensor
