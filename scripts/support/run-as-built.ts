@@ -2,7 +2,7 @@
  * Runs a benchmark of the server's code as that code ships: compiled by esbuild with the build's own
  * options (scripts/build-bundle.ts BUNDLE_OPTIONS) into one bundle under artifacts/built/, in a node
  * process of its own. `node server/dist/main.js` runs such a bundle; under tsx every source file is a
- * module of its own, and the alert engine measured 15–20 % slower there (npm run bench:engine --
+ * module of its own, and the alert engine measured 10–20 % slower there (npm run bench:engine --
  * --source runs the sources).
  */
 import { spawn } from 'node:child_process';

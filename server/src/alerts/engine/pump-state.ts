@@ -10,21 +10,24 @@ const SLOTS = 38;
  * The running numbers of many pumps in Float64Array pages of `pumpsPerPage` pumps each, each pump's slots
  * side by side: one contiguous block per pump, with no object of its own to chase. A full page is never
  * replaced (a new one is started), so a pump can hold its page itself: one load fewer per number than
- * reaching it through the slab, which measured ~7 % of the engine's time (npm run bench:engine).
+ * reaching it through the slab (+4–12 % in an A/B run of both engines in one process,
+ * docs/alerts.md#performance), and no spare capacity is held.
  */
 export class NumberSlab {
   /** The page the last reserved slots are in. */
   page: Float64Array;
   private used = 0;
+  private readonly pageLength: number;
 
-  constructor(private readonly pumpsPerPage = 1) {
-    this.page = new Float64Array(Math.max(1, pumpsPerPage) * SLOTS);
+  constructor(pumpsPerPage = 1) {
+    this.pageLength = Math.max(1, pumpsPerPage) * SLOTS;
+    this.page = new Float64Array(this.pageLength);
   }
 
   /** Reserves one pump's slots (zeroed) in `page`; returns the index of the first. */
   reserve(): number {
-    if (this.used + SLOTS > this.page.length) {
-      this.page = new Float64Array(Math.max(1, this.pumpsPerPage) * SLOTS);
+    if (this.used + SLOTS > this.pageLength) {
+      this.page = new Float64Array(this.pageLength);
       this.used = 0;
     }
     const base = this.used;
@@ -40,8 +43,8 @@ export class NumberSlab {
  * the garbage.
  *
  * The running numbers live in a page of the NumberSlab the engine shares between its pumps, behind
- * accessors the compiler inlines. As plain fields each double sat in a heap box of its own: ~27 boxes per pump, a
- * pointer chase and often a cache miss each across 10,000 pumps, and a box allocated whenever V8
+ * accessors the compiler inlines. As plain fields each double sat in a heap box of its own: ~27 boxes
+ * per pump, a pointer chase and often a cache miss each across 10,000 pumps, and a box allocated whenever V8
  * generalised a field. A Float64Array per pump still cost two objects to reach it; the shared slab
  * measured fastest (npm run bench:engine, docs/benchmarks.md).
  */

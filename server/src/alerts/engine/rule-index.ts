@@ -1,34 +1,14 @@
 import type { Priority, RuleId } from '@pumpwatch/protocol';
 
 /**
- * Rules evaluated on each sample, in evaluation order: a rule may read the verdict of one before it
- * (unexpected_stop stays quiet while an occlusion or air alarm already explains the stop). Liveness rules
- * (pump_offline, hub_offline) run on the server clock instead; see liveness.ts.
- */
-export const sampleRuleIds = [
-  'occlusion_downstream',
-  'occlusion_developing',
-  'infiltration_suspected',
-  'rate_deviation',
-  'free_flow',
-  'air_in_line',
-  'unexpected_stop',
-  'near_end',
-  'infusion_complete',
-  'battery_low',
-  'order_mismatch',
-  'clock_skew',
-  'pump_alarm',
-] as const satisfies readonly RuleId[];
-export type SampleRuleId = (typeof sampleRuleIds)[number];
-
-export const RULE_COUNT = sampleRuleIds.length;
-
-/**
- * Index of each sample rule in a pump's verdicts, in `sampleRuleIds` order. An enum rather than an object
- * built from the list: the server's bundle (npm run build) writes each `R.x` as its number, so the
- * shifts of `verdict`/`setVerdict` are constants. Loading indexes from an object measured ~6–13 % of
- * the engine's time (npm run bench:engine).
+ * The rules evaluated on each sample, each with its index in a pump's verdicts, in evaluation order: a
+ * rule may read the verdict of one before it (unexpected_stop stays quiet while an occlusion or air alarm
+ * already explains the stop). Liveness rules (pump_offline, hub_offline) run on the server clock instead;
+ * see liveness.ts.
+ *
+ * An enum rather than an object built from a list: the server's bundle (npm run build) writes each `R.x`
+ * as its number, so the shifts of `verdict`/`setVerdict` are constants (+6–13 % in an A/B run of both
+ * engines in one process, docs/alerts.md#performance).
  */
 export enum R {
   occlusion_downstream = 0,
@@ -45,9 +25,16 @@ export enum R {
   clock_skew = 11,
   pump_alarm = 12,
 }
-sampleRuleIds.forEach((id, index) => {
-  if (R[id] !== index) throw new Error(`rule-index: R.${id} is ${R[id]}, not its place ${index}`);
-});
+export type SampleRuleId = keyof typeof R;
+
+/** The names of `R` in index order (a numeric enum also maps each number back to its name). */
+export const sampleRuleIds = Object.keys(R)
+  .filter((key) => Number.isNaN(Number(key)))
+  .sort(
+    (a, b) => R[a as SampleRuleId] - R[b as SampleRuleId],
+  ) as readonly SampleRuleId[] satisfies readonly RuleId[];
+
+export const RULE_COUNT = sampleRuleIds.length;
 
 /** Verdicts are small integers so a pump's state is one typed array: 0 = condition absent. */
 export const NONE = 0;
