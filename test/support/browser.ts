@@ -32,12 +32,27 @@ export function screenshotPath(name: string): string {
   return join(ARTIFACTS_DIR, `${name}.png`);
 }
 
-/** Resolves once the dashboard shows live data: no connection banner in the DOM. */
+/**
+ * Resolves once the dashboard shows live data: no connection banner in the DOM. It polls over the
+ * DevTools protocol without a user gesture, because Playwright's own queries (locators, evaluate,
+ * waitForFunction) give the page user activation: one that lands before the console starts would let it
+ * unlock audio by itself, and a test of the "sound is off until a click" state would race.
+ */
 export async function waitForLive(page: Page, timeout = 15_000): Promise<void> {
-  await page.locator('#live-indicator[data-live="true"]').waitFor({ timeout });
-  await page.waitForFunction(() => !document.querySelector('[data-testid="connection-banner"]'), null, {
-    timeout,
-  });
+  const cdp = await page.context().newCDPSession(page);
+  const expression = `document.querySelector('#live-indicator[data-live="true"]') !== null &&
+    document.querySelector('[data-testid="connection-banner"]') === null`;
+  try {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const { result } = await cdp.send('Runtime.evaluate', { expression, returnByValue: true });
+      if (result.value === true) return;
+      if (Date.now() > deadline) throw new Error(`the dashboard was not live within ${timeout} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** The inbox row of a pump's alert (by rule label text, e.g. "Downstream occlusion"). */
