@@ -206,7 +206,9 @@ describe('service worker', () => {
     const [replaced, ...others] = await waitFor(
       async () => {
         const list = await shownNotifications();
-        return list[0]?.title.startsWith('Acknowledged by you') && list;
+        if (list[0]?.title.startsWith('Acknowledged by you')) return list;
+        // On a timeout the error says what the phone showed instead.
+        throw new Error(`shown: ${JSON.stringify(list.map((n) => n.title))}`);
       },
       { timeoutMs: 10_000, what: 'the page replaced' },
     );

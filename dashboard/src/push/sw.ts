@@ -181,9 +181,15 @@ async function openAlert(payload: PushPayload | null): Promise<void> {
 function onNotificationClick(event: NotificationEventLike): void {
   const parsed = pushPayloadSchema.safeParse(event.notification.data);
   const payload = parsed.success ? parsed.data : null;
+  // Acknowledging leaves the page up until its replacement (same tag) says what came of it: closed here,
+  // the phone would show nothing while the request runs, and a close that the browser handles after the
+  // replacement was shown would take the replacement away too (its id is the tag's).
+  if (event.action === 'acknowledge' && payload) {
+    keepAlive(event, acknowledge(payload));
+    return;
+  }
   event.notification.close();
-  if (event.action === 'acknowledge' && payload) keepAlive(event, acknowledge(payload));
-  else keepAlive(event, openAlert(payload));
+  keepAlive(event, openAlert(payload));
 }
 
 worker.addEventListener('install', (event) => keepAlive(event, worker.skipWaiting()));
