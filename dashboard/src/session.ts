@@ -1,3 +1,4 @@
+import { loginResponseSchema, roleSchema } from '@pumpwatch/protocol';
 import { z } from 'zod';
 import { type ApiFailure, errorMessage, loginErrorField, readApiError, retryAfterSeconds } from './errors.js';
 
@@ -5,20 +6,14 @@ import { type ApiFailure, errorMessage, loginErrorField, readApiError, retryAfte
  * Who is using this console (docs/dashboard.md, issue 8). The server issues a signed, expiring bearer
  * token at `POST /api/login`; the console keeps it in `sessionStorage` (this tab only, gone when the tab
  * closes) rather than `localStorage`, so a shared ward computer does not stay logged in for the next
- * person. These schemas mirror the server's replies; they belong in @pumpwatch/protocol once it has them.
+ * person. The reply's schema is the protocol's, the one the server builds it with.
  */
 
-export const roleSchema = z.enum(['viewer', 'nurse', 'coordinator', 'admin']);
+export { roleSchema };
 export type Role = z.infer<typeof roleSchema>;
 
-/** `POST /api/login` → 200. */
-export const sessionSchema = z.object({
-  token: z.string().min(1),
-  /** Server clock, epoch ms. */
-  expiresAt: z.number().int().positive(),
-  username: z.string().min(1),
-  role: roleSchema,
-});
+/** `POST /api/login` → 200, as kept in this tab. */
+export const sessionSchema = loginResponseSchema;
 export type Session = z.infer<typeof sessionSchema>;
 
 /** The part of `GET /api/health` the console reads: whether the server asks for a login at all. */

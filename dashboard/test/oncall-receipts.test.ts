@@ -7,12 +7,24 @@ const UTC = 'UTC';
 /** 2026-03-29 03:12:04 UTC. */
 const T0 = Date.UTC(2026, 2, 29, 3, 12, 4);
 
-function event(actor: string, details: Record<string, unknown>, at = T0, type = 'notified'): AlertEvent {
+function event(
+  actor: string,
+  details: Record<string, unknown>,
+  at = T0,
+  type: AlertEvent['type'] = 'notified',
+): AlertEvent {
   return { alertId: 'a1', type, at, actor, alert: alert(), details };
 }
 
 describe('receipt wording (send me a test alert)', () => {
-  const base: Receipt = { channel: 'push', target: "Ana's phone", recipient: 'ana', status: 'sent', at: T0 };
+  const base: Receipt = {
+    channel: 'push',
+    target: "Ana's phone",
+    recipient: 'ana',
+    status: 'sent',
+    at: T0,
+    attempts: 1,
+  };
 
   it('says channel, target and outcome', () => {
     expect(receiptLine({ ...base, statusCode: 201 }).text).toBe("Push to Ana's phone: sent (201)");

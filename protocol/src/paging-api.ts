@@ -16,6 +16,19 @@ export const deviceViewSchema = z.object({
   lastSuccessAt: epochMs.nullable(),
 });
 
+/**
+ * `PUT /api/me/contact`: where else a person can be reached, with the words a form shows beside the field.
+ * The server checks the body with it; the dashboard checks its form with it before sending.
+ */
+export const contactInputSchema = z.object({
+  email: z.email('an email address such as ana@example.org').max(254).nullable(),
+  /** E.164 (`+447700900123`): what SMS and voice gateways take. */
+  smsNumber: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +447700900123')
+    .nullable(),
+});
+
 /** `GET|PUT /api/me/contact`. */
 export const contactViewSchema = z.object({ email: z.string().nullable(), smsNumber: z.string().nullable() });
 

@@ -1,6 +1,7 @@
+import { contactInputSchema } from '@pumpwatch/protocol';
 import type { ApiFailure } from '../errors.js';
 import { formatAgo } from '../format.js';
-import { type Contact, contactInputSchema, type Device } from './oncall-api.js';
+import type { Contact, Device } from './oncall-api.js';
 
 /**
  * "My devices" (`#/me/devices`) as plain data: the caller's push devices with "Remove", her email and

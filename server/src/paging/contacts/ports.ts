@@ -1,3 +1,4 @@
+import { contactInputSchema } from '@pumpwatch/protocol';
 import { z } from 'zod';
 import type { BadRowHandler } from '../../store/quarantine.js';
 
@@ -19,14 +20,8 @@ export const pushDeviceSchema = z.object({
 export type PushDevice = z.infer<typeof pushDeviceSchema>;
 
 /** Where else a person can be reached: her email (email channel) and SMS/voice number (SMS gateway). */
-export const contactDetailsSchema = z.object({
+export const contactDetailsSchema = contactInputSchema.extend({
   username: z.string().min(1).max(64),
-  email: z.string().email().max(254).nullable(),
-  /** E.164 (`+447700900123`): what SMS and voice gateways take. */
-  smsNumber: z
-    .string()
-    .regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +447700900123')
-    .nullable(),
   updatedAt: z.number().int().nonnegative(),
   updatedBy: z.string().min(1).max(64),
 });
