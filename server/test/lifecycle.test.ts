@@ -2,6 +2,7 @@ import type { Alert, RuleId } from '@pumpwatch/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../src/alerts/engine/describe.js';
 import {
+  type AlertTransition,
   acknowledge,
   defaultEscalationPolicy,
   escalate,
@@ -142,5 +143,75 @@ describe('escalation', () => {
       policy,
     });
     expect(escalated?.alert.nextEscalationAt).toBe(5000 + 120_000);
+  });
+
+  describe('one cause, one alert: infiltration_suspected supersedes occlusion_developing', () => {
+    const pressureScope: RuleId[] = [
+      'occlusion_downstream',
+      'occlusion_developing',
+      'infiltration_suspected',
+    ];
+    const conditions = (...rules: RuleId[]) =>
+      new Map(rules.map((rule) => [rule, { rule, priority: 'medium' as const, message: rule, details: {} }]));
+
+    it('resolves the open warning with a link and carries its acknowledgement over', () => {
+      const [first] = reconcile(new Map(), conditions('occlusion_developing'), pressureScope, ctx);
+      const warning = acknowledge(first?.alert as Alert, 'nurse.kim', 1500)[0]?.alert as Alert;
+      const transitions = reconcile(
+        openOf(warning),
+        conditions('occlusion_developing', 'infiltration_suspected'),
+        pressureScope,
+        at(2000),
+      );
+      expect(transitions.map((t) => `${t.type}:${t.alert.rule}`)).toEqual([
+        'raised:infiltration_suspected',
+        'resolved:occlusion_developing',
+      ]);
+      const [infiltration, ended] = transitions as [AlertTransition, AlertTransition];
+      expect(infiltration.alert).toMatchObject({
+        status: 'acknowledged',
+        acknowledgedBy: 'nurse.kim',
+        nextEscalationAt: null,
+        details: { supersedes: warning.id },
+      });
+      expect(ended.details).toEqual({ reason: 'superseded', supersededBy: infiltration.alert.id });
+    });
+
+    it('keeps the warning quiet while the infiltration alert is open', () => {
+      const [first] = reconcile(new Map(), conditions('infiltration_suspected'), pressureScope, ctx);
+      const open = openOf(first?.alert as Alert);
+      expect(
+        reconcile(
+          open,
+          conditions('infiltration_suspected', 'occlusion_developing'),
+          pressureScope,
+          at(2000),
+        ),
+      ).toEqual([]);
+    });
+
+    it('raises only the infiltration alert when both conditions arrive with one sample, whatever the scope order', () => {
+      const transitions = reconcile(
+        new Map(),
+        conditions('occlusion_developing', 'infiltration_suspected'),
+        pressureScope,
+        ctx,
+      );
+      expect(transitions.map((t) => `${t.type}:${t.alert.rule}`)).toEqual(['raised:infiltration_suspected']);
+    });
+
+    it('leaves both to occlusion_downstream at the limit', () => {
+      const [first] = reconcile(new Map(), conditions('infiltration_suspected'), pressureScope, ctx);
+      const transitions = reconcile(
+        openOf(first?.alert as Alert),
+        conditions('occlusion_downstream', 'occlusion_developing'),
+        pressureScope,
+        at(2000),
+      );
+      expect(transitions.map((t) => `${t.type}:${t.alert.rule}`)).toEqual([
+        'raised:occlusion_downstream',
+        'resolved:infiltration_suspected',
+      ]);
+    });
   });
 });

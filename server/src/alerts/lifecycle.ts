@@ -60,13 +60,42 @@ export interface ReconcileContext {
  * which explain less of the same cause, and takes over their acknowledgement. While it is open they do
  * not raise. occlusion_downstream: a developing occlusion (or a resistance rise) that reached the limit
  * is the occlusion the pump alarms on, one alert for the nurse, not two side by side.
+ * infiltration_suspected: a rise that settled below the limit (it never raises while pressure still
+ * climbs like an occlusion) is the site, not a line closing: the early warning it followed was its
+ * first sign.
  */
 export const SUPERSEDES: Partial<Record<RuleId, readonly RuleId[]>> = {
   occlusion_downstream: ['occlusion_developing', 'infiltration_suspected'],
+  infiltration_suspected: ['occlusion_developing'],
 };
 const SUPERSEDED_BY = new Map<RuleId, RuleId[]>();
 for (const [by, rules] of Object.entries(SUPERSEDES) as Array<[RuleId, RuleId[]]>) {
   for (const rule of rules) SUPERSEDED_BY.set(rule, [...(SUPERSEDED_BY.get(rule) ?? []), by]);
+}
+
+/** How many rules supersede this one, directly or through another: 0 for a rule nothing explains. */
+function supersededDepth(rule: RuleId, seen: ReadonlySet<RuleId> = new Set()): number {
+  const by = (SUPERSEDED_BY.get(rule) ?? []).filter((r) => !seen.has(r));
+  return by.length === 0 ? 0 : 1 + Math.max(...by.map((r) => supersededDepth(r, new Set([...seen, rule]))));
+}
+
+const supersedingFirst = new WeakMap<readonly RuleId[], readonly RuleId[]>();
+
+/**
+ * The scope with every superseding rule before the rules it supersedes (otherwise in its own order), so
+ * two conditions of one cause arriving with one sample raise the alert that explains more, alone.
+ */
+function inSupersedingOrder(scope: readonly RuleId[]): readonly RuleId[] {
+  if (scope.length < 2) return scope;
+  let ordered = supersedingFirst.get(scope);
+  if (!ordered) {
+    ordered = scope
+      .map((rule, index) => ({ rule, index, depth: supersededDepth(rule) }))
+      .sort((a, b) => a.depth - b.depth || a.index - b.index)
+      .map(({ rule }) => rule);
+    supersedingFirst.set(scope, ordered);
+  }
+  return ordered;
 }
 
 function nextEscalation(priority: Priority, from: number, policy: EscalationPolicy): number | null {
@@ -90,7 +119,7 @@ export function reconcile(
   const at = ctx.serverNow;
   /** Alerts superseded by a raise in this call: done with, whatever their own condition says. */
   let superseded: Set<RuleId> | null = null;
-  for (const rule of scope) {
+  for (const rule of inSupersedingOrder(scope)) {
     const alert = open.get(rule);
     const condition = conditions.get(rule);
     if (superseded?.has(rule)) continue;

@@ -13,6 +13,11 @@ export interface CaseOutcome {
   retriggers: number;
   /** New raises of a rule within REOPEN_WINDOW_MS of its last alert resolving: what reopening prevents. */
   reraisesWithinHoldOff: number;
+  /**
+   * Rule → the rule whose alert superseded its alert (one cause, one alert: the server's lifecycle.ts
+   * SUPERSEDES), read from the transitions: the cause went on under the alert that explains more.
+   */
+  supersededBy: ReadonlyMap<string, string>;
 }
 
 /** The engine's default hold-off before a returning condition raises a new alert (params retrigger). */
@@ -39,7 +44,15 @@ export function runCase(
   let retriggers = 0;
   let reraisesWithinHoldOff = 0;
   const resolvedAt = new Map<string, number>();
+  const ruleOfAlert = new Map<string, string>();
+  const supersededBy = new Map<string, string>();
   for (const { type, alert } of transitions) {
+    if (type === 'raised') ruleOfAlert.set(alert.id, alert.rule);
+    const by = alert.details.supersededBy;
+    if (type === 'resolved' && typeof by === 'string') {
+      const rule = ruleOfAlert.get(by);
+      if (rule !== undefined) supersededBy.set(alert.rule, rule);
+    }
     if (type === 'retriggered') retriggers += 1;
     if (type === 'resolved' && alert.resolvedAt !== null) resolvedAt.set(alert.rule, alert.resolvedAt);
     const last = resolvedAt.get(alert.rule);
@@ -53,6 +66,7 @@ export function runCase(
     pumpHours: scenarioCase.durationMs / HOUR,
     retriggers,
     reraisesWithinHoldOff,
+    supersededBy,
   };
 }
 
