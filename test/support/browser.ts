@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { waitFor } from './wait.js';
 
 /** Debian's Chromium; playwright-core never downloads a browser of its own. */
 const CHROMIUM = process.env.PUMPWATCH_CHROMIUM ?? '/usr/bin/chromium';
@@ -43,13 +44,11 @@ export async function waitForLive(page: Page, timeout = 15_000): Promise<void> {
   const expression = `document.querySelector('#live-indicator[data-live="true"]') !== null &&
     document.querySelector('[data-testid="connection-banner"]') === null`;
   try {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const { result } = await cdp.send('Runtime.evaluate', { expression, returnByValue: true });
-      if (result.value === true) return;
-      if (Date.now() > deadline) throw new Error(`the dashboard was not live within ${timeout} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(
+      async () =>
+        (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })).result.value === true,
+      { timeoutMs: timeout, intervalMs: 100, what: 'the dashboard to show live data' },
+    );
   } finally {
     await cdp.detach();
   }
